@@ -1,0 +1,50 @@
+package io.pulse.contracts.amqp;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The RabbitMQ topology events travel through: one topic exchange and {@code shards} durable queues.
+ * A producer publishes with routing key {@code <tenant>.<shard>}; queue {@code <exchange>.shard-<n>}
+ * is bound to {@code *.<n>}. Keeping the tenant in the routing key lets RabbitMQ topic permissions
+ * restrict a producer to its own tenant.
+ */
+public record EventTopology(String exchange, int shards) {
+
+    public static final EventTopology DEFAULT = new EventTopology("pulse.events", 4);
+
+    public EventTopology {
+        if (shards < 1) {
+            throw new IllegalArgumentException("at least one shard is needed");
+        }
+    }
+
+    public String queue(int shard) {
+        return exchange + ".shard-" + shard;
+    }
+
+    public List<String> queues() {
+        return IntStream.range(0, shards).mapToObj(this::queue).toList();
+    }
+
+    /** Spreads tenants over shards; any producer may pick another shard, the result is the same. */
+    public int shardFor(String tenant, long spread) {
+        return (int) Math.floorMod(tenant.hashCode() + spread, (long) shards);
+    }
+
+    public String routingKey(String tenant, int shard) {
+        return tenant + "." + shard;
+    }
+
+    /** Declares the exchange, queues and bindings; idempotent. */
+    public void declare(Channel channel) throws IOException {
+        channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
+        for (int shard = 0; shard < shards; shard++) {
+            channel.queueDeclare(queue(shard), true, false, false, null);
+            channel.queueBind(queue(shard), exchange, "*." + shard);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.pulse.contracts.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads one message body (a single JSON event or a JSON array of events) and validates every event.
+ * Each element is judged on its own: a bad element is reported with its index and raw text while the
+ * others go on. Only a body that is not well-formed JSON at all is rejected as a whole.
+ *
+ * <p>Streaming parse straight into {@link Event}s: no tree, no reflection, on the hot path of the job.
+ */
+public final class EventBatchReader {
+
+    /** Receives the outcome of each element, in order. */
+    public interface Handler {
+        void accept(int index, Event event);
+
+        /** {@code index} is -1 when the whole body was refused; {@code raw} is the element's JSON text. */
+        void reject(int index, Rejection rejection, String raw);
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final EventValidator validator;
+
+    public EventBatchReader(EventValidator validator) {
+        this.validator = validator;
+    }
+
+    public EventValidator validator() {
+        return validator;
+    }
+
+    /**
+     * Reads {@code body}, validating event times against {@code nowMillis}, and reports every element
+     * to {@code handler}. Outcomes are delivered only once the whole body proved well-formed, so a body
+     * with a syntax error anywhere is refused as one piece and none of its events is half-accepted.
+     * Returns the number of elements.
+     */
+    public int read(byte[] body, long nowMillis, Handler handler) {
+        if (body.length > validator.limits().maxMessageBytes()) {
+            handler.reject(-1, Rejection.of(RejectReason.MESSAGE_TOO_LARGE, "message is larger than "
+                    + validator.limits().maxMessageBytes() + " bytes"), truncated(body));
+            return 0;
+        }
+        List<Object> outcomes = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new JsonParseException(parser, "empty message");
+            }
+            if (first == JsonToken.START_ARRAY) {
+                JsonToken token;
+                while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    if (token == null) {
+                        throw new JsonParseException(parser, "unterminated array");
+                    }
+                    outcomes.add(readElement(parser, body, nowMillis));
+                }
+            } else {
+                outcomes.add(readElement(parser, body, nowMillis));
+            }
+            if (parser.nextToken() != null) {
+                throw new JsonParseException(parser, "trailing content after the JSON value");
+            }
+        } catch (IOException e) {
+            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+            handler.reject(-1, Rejection.of(RejectReason.MALFORMED_JSON, "message is not well-formed JSON: " + why),
+                    truncated(body));
+            return 0;
+        }
+        for (int index = 0; index < outcomes.size(); index++) {
+            if (outcomes.get(index) instanceof Event event) {
+                handler.accept(index, event);
+            } else {
+                RejectedElement rejected = (RejectedElement) outcomes.get(index);
+                handler.reject(index, rejected.rejection(), rejected.raw());
+            }
+        }
+        return outcomes.size();
+    }
+
+    private record RejectedElement(Rejection rejection, String raw) { }
+
+    /** Returns the element's {@link Event}, or a {@link RejectedElement} with its raw JSON text. */
+    private Object readElement(JsonParser parser, byte[] body, long nowMillis) throws IOException {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        Object parsed = parser.currentToken() == JsonToken.START_OBJECT
+                ? parseEvent(parser)
+                : Rejection.of(RejectReason.INVALID_TYPE, "an event must be a JSON object");
+        parser.skipChildren();
+        if (parsed instanceof Event event) {
+            Optional<Rejection> invalid = validator.validate(event, nowMillis);
+            if (invalid.isEmpty()) {
+                return event;
+            }
+            parsed = invalid.get();
+        }
+        int end = (int) parser.currentLocation().getByteOffset();
+        return new RejectedElement((Rejection) parsed, new String(body, start, end - start, StandardCharsets.UTF_8));
+    }
+
+    /** Parses the object at the parser's START_OBJECT; returns an {@link Event} or a {@link Rejection}. */
+    private static Object parseEvent(JsonParser parser) throws IOException {
+        String tenant = null;
+        String metric = null;
+        String clientId = null;
+        Long timestamp = null;
+        Double value = null;
+        Map<String, String> dimensions = Map.of();
+        String field;
+        while ((field = parser.nextFieldName()) != null) {
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "tenant" -> tenant = parser.getValueAsString();
+                case "metric" -> metric = parser.getValueAsString();
+                case "clientId" -> clientId = parser.getValueAsString();
+                case "timestamp" -> {
+                    Object ts = readTimestamp(parser, token);
+                    if (ts instanceof Rejection rejection) {
+                        parser.skipChildren();
+                        return skipRest(parser, rejection);
+                    }
+                    timestamp = (Long) ts;
+                }
+                case "value" -> {
+                    if (!token.isNumeric()) {
+                        parser.skipChildren();
+                        return skipRest(parser, Rejection.of(RejectReason.INVALID_TYPE, "value must be a number"));
+                    }
+                    value = parser.getDoubleValue();
+                }
+                case "dimensions" -> {
+                    Object dims = readDimensions(parser, token);
+                    if (dims instanceof Rejection rejection) {
+                        parser.skipChildren();
+                        return skipRest(parser, rejection);
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, String> read = (Map<String, String>) dims;
+                    dimensions = read;
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (timestamp == null) {
+            return Rejection.of(RejectReason.MISSING_FIELD, "timestamp is required");
+        }
+        if (value == null) {
+            return Rejection.of(RejectReason.MISSING_FIELD, "value is required");
+        }
+        if (tenant == null || metric == null) {
+            return Rejection.of(RejectReason.MISSING_FIELD, (tenant == null ? "tenant" : "metric") + " is required");
+        }
+        return new Event(tenant, metric, timestamp, value, dimensions, clientId);
+    }
+
+    private static Object readTimestamp(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getLongValue();
+        }
+        if (token == JsonToken.VALUE_STRING) {
+            try {
+                return Instant.parse(parser.getText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return Rejection.of(RejectReason.INVALID_TYPE, "timestamp must be an ISO-8601 instant");
+            }
+        }
+        return Rejection.of(RejectReason.INVALID_TYPE,
+                "timestamp must be epoch milliseconds (integer) or an ISO-8601 instant");
+    }
+
+    private static Object readDimensions(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (token != JsonToken.START_OBJECT) {
+            return Rejection.of(RejectReason.INVALID_TYPE, "dimensions must be an object of strings");
+        }
+        Map<String, String> dimensions = new HashMap<>();
+        String key;
+        while ((key = parser.nextFieldName()) != null) {
+            if (parser.nextToken() != JsonToken.VALUE_STRING) {
+                parser.skipChildren();
+                return skipRest(parser, Rejection.of(RejectReason.INVALID_TYPE, "dimension values must be strings"));
+            }
+            dimensions.put(key, parser.getText());
+        }
+        return dimensions;
+    }
+
+    /**
+     * Consumes the rest of the object the parser is in (its current token must not be an unconsumed
+     * struct start) so the caller can go on with the next element.
+     */
+    private static Rejection skipRest(JsonParser parser, Rejection rejection) throws IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new JsonParseException(parser, "unterminated object");
+            }
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            }
+        }
+        return rejection;
+    }
+
+    private String truncated(byte[] body) {
+        int max = 64 * 1024;
+        return new String(body, 0, Math.min(body.length, max), StandardCharsets.UTF_8);
+    }
+}

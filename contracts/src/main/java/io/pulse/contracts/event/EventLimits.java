@@ -1,0 +1,29 @@
+package io.pulse.contracts.event;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The limits every entry point enforces through {@link EventValidator}. The defaults are documented in
+ * {@code docs/event-contract.md}; change both together.
+ *
+ * @param maxNameLength       tenant, metric and dimension-key length
+ * @param maxDimensions       dimensions per event
+ * @param maxDimensionValueLength characters per dimension value
+ * @param maxPastSkew         how far behind the validator's clock an event time may be
+ * @param maxFutureSkew       how far ahead of the validator's clock an event time may be
+ * @param maxMessageBytes     size of one AMQP message body (one event or a batch)
+ */
+public record EventLimits(int maxNameLength, int maxDimensions, int maxDimensionValueLength,
+                          Duration maxPastSkew, Duration maxFutureSkew, int maxMessageBytes) {
+
+    /** Names start with a lower-case letter; then letters, digits, '_', '-', '.'. */
+    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");
+
+    public static final EventLimits DEFAULT = new EventLimits(
+            64, 16, 256, Duration.ofHours(24), Duration.ofMinutes(5), 4 * 1024 * 1024);
+
+    public EventLimits withSkew(Duration past, Duration future) {
+        return new EventLimits(maxNameLength, maxDimensions, maxDimensionValueLength, past, future, maxMessageBytes);
+    }
+}

@@ -1,0 +1,144 @@
+package io.pulse.contracts.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RollupAggregateTest {
+
+    private static final double[] QUANTILES = {0.5, 0.9, 0.95, 0.99};
+
+    private static RollupAggregate aggregateOf(double[] values, int userOffset) {
+        RollupAggregate aggregate = new RollupAggregate();
+        for (int i = 0; i < values.length; i++) {
+            aggregate.add(values[i], "user-" + (userOffset + i % 5_000));
+        }
+        return aggregate;
+    }
+
+    private static double[] lognormal(Random random, int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = Math.exp(3 + random.nextGaussian());
+        }
+        return values;
+    }
+
+    /** The value at rank floor(q * (n - 1)) of the sorted input: the rank DDSketch reports. */
+    static double exactQuantile(double[] sorted, double q) {
+        return sorted[(int) Math.floor(q * (sorted.length - 1))];
+    }
+
+    @Test
+    void quantilesStayWithinTheRelativeAccuracyGuarantee() {
+        double[] values = lognormal(new Random(7), 20_000);
+        RollupAggregate aggregate = aggregateOf(values, 0);
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        for (double q : QUANTILES) {
+            double exact = exactQuantile(sorted, q);
+            assertThat(aggregate.quantile(q)).isCloseTo(exact, within(exact * RollupAggregate.RELATIVE_ACCURACY));
+        }
+    }
+
+    @Test
+    void mergeOfSketchesEqualsTheSketchOfTheUnion() {
+        Random random = new Random(11);
+        double[] left = lognormal(random, 7_000);
+        double[] right = lognormal(random, 3_000);
+        RollupAggregate merged = aggregateOf(left, 0);
+        merged.merge(aggregateOf(right, 2_500));
+
+        double[] union = new double[left.length + right.length];
+        System.arraycopy(left, 0, union, 0, left.length);
+        System.arraycopy(right, 0, union, left.length, right.length);
+        RollupAggregate direct = new RollupAggregate();
+        for (int i = 0; i < left.length; i++) {
+            direct.add(left[i], "user-" + (i % 5_000));
+        }
+        for (int i = 0; i < right.length; i++) {
+            direct.add(right[i], "user-" + (2_500 + i % 5_000));
+        }
+
+        assertThat(merged.count()).isEqualTo(direct.count()).isEqualTo(10_000);
+        assertThat(merged.min()).isEqualTo(direct.min());
+        assertThat(merged.max()).isEqualTo(direct.max());
+        assertThat(merged.sum()).isCloseTo(direct.sum(), within(1e-9 * direct.sum()));
+        for (double q : QUANTILES) {
+            assertThat(merged.quantile(q)).isEqualTo(direct.quantile(q));
+        }
+        // Users 0..4999 and 2500..5499: 5500 distinct. The merged HLL holds the same registers as the
+        // direct one; only the estimator differs (a union cannot keep the direct sketch's HIP counter).
+        assertThat(5_500.0).isBetween(merged.distinctLowerBound(3), merged.distinctUpperBound(3));
+        assertThat(merged.distinct()).isCloseTo(direct.distinct(), within(0.02 * direct.distinct()));
+    }
+
+    @Test
+    void serializedFormRoundTripsAndStaysMergeable() {
+        RollupAggregate original = aggregateOf(lognormal(new Random(3), 1_000), 0);
+        RollupAggregate restored = RollupAggregate.fromBytes(original.toBytes());
+        assertThat(restored.count()).isEqualTo(original.count());
+        assertThat(restored.sum()).isEqualTo(original.sum());
+        assertThat(restored.min()).isEqualTo(original.min());
+        assertThat(restored.max()).isEqualTo(original.max());
+        assertThat(restored.distinct()).isEqualTo(original.distinct());
+        for (double q : QUANTILES) {
+            assertThat(restored.quantile(q)).isEqualTo(original.quantile(q));
+        }
+        RollupAggregate fromColumns = RollupAggregate.fromStored(original.count(), original.sum(), original.min(),
+                original.max(), original.quantileSketchBytes(), original.distinctSketchBytes());
+        fromColumns.merge(restored);
+        assertThat(fromColumns.count()).isEqualTo(2 * original.count());
+        assertThat(fromColumns.quantile(0.5)).isEqualTo(original.quantile(0.5));
+    }
+
+    @Test
+    void emptyAggregatesHaveNoValuesAndMergeNeutrally() {
+        RollupAggregate empty = new RollupAggregate();
+        assertThat(empty.min()).isNaN();
+        assertThat(empty.mean()).isNaN();
+        assertThat(empty.quantile(0.5)).isNaN();
+        assertThat(empty.distinct()).isZero();
+        RollupAggregate restored = RollupAggregate.fromBytes(empty.toBytes());
+        assertThat(restored.count()).isZero();
+        assertThat(restored.distinctSketchBytes()).isNull();
+
+        RollupAggregate one = new RollupAggregate();
+        one.add(-4.0, null);
+        one.merge(empty);
+        assertThat(one.min()).isEqualTo(-4.0);
+        assertThat(one.max()).isEqualTo(-4.0);
+        assertThat(one.quantile(0.5)).isCloseTo(-4.0, within(0.04));
+        assertThat(one.distinct()).isZero();
+    }
+
+    @Test
+    void copiesAreIndependent() {
+        RollupAggregate original = new RollupAggregate();
+        original.add(1, "a");
+        RollupAggregate copy = original.copy();
+        copy.add(100, "b");
+        assertThat(original.count()).isEqualTo(1);
+        assertThat(original.max()).isEqualTo(1);
+        assertThat(original.distinct()).isCloseTo(1, within(0.01));
+        assertThat(copy.distinct()).isCloseTo(2, within(0.01));
+    }
+
+    @Test
+    void seriesKeysAreCanonicalAndGranularityBucketsAlign() {
+        SeriesKey a = SeriesKey.of("acme", "m", java.util.Map.of("region", "eu", "device", "ios"));
+        SeriesKey b = SeriesKey.of("acme", "m", new java.util.LinkedHashMap<>(java.util.Map.of("device", "ios", "region", "eu")));
+        assertThat(a).isEqualTo(b);
+        assertThat(a.series()).isEqualTo("{\"device\":\"ios\",\"region\":\"eu\"}");
+        assertThat(a.dimensions()).containsEntry("region", "eu");
+        assertThat(Granularity.ONE_MINUTE.bucketStart(125_000)).isEqualTo(120_000);
+        assertThat(Granularity.TEN_SECONDS.bucketStart(-1)).isEqualTo(-10_000);
+        assertThat(Granularity.fromCode("1h")).isEqualTo(Granularity.ONE_HOUR);
+        assertThat(RedisKeys.DEFAULT.history(a, Granularity.ONE_MINUTE))
+                .startsWith("pulse:history:acme:m:1m:")
+                .isNotEqualTo(RedisKeys.DEFAULT.history(SeriesKey.of("acme", "m", java.util.Map.of()), Granularity.ONE_MINUTE));
+    }
+}
