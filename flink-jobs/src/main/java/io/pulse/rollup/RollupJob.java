@@ -1,0 +1,202 @@
+package io.pulse.rollup;
+
+import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.rollup.Rollup;
+import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.contracts.schema.Migrations;
+import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
+import io.pulse.rollup.parse.ParseMessages;
+import io.pulse.rollup.parse.ParsedEvent;
+import io.pulse.rollup.sink.DeadLetterTableSink;
+import io.pulse.rollup.sink.JdbcTarget;
+import io.pulse.rollup.sink.RedisPublicationSink;
+import io.pulse.rollup.sink.RollupTableSink;
+import io.pulse.rollup.source.EventSource;
+import io.pulse.rollup.source.RabbitMqShardSource;
+import io.pulse.rollup.source.RawMessage;
+import io.pulse.rollup.window.Partial;
+import io.pulse.rollup.window.PaneCombiner;
+import io.pulse.rollup.window.RollupAggregateSerializer;
+import io.pulse.rollup.window.SlidingStage;
+import io.pulse.rollup.window.TumblingStage;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
+
+/**
+ * Turns events from RabbitMQ shard queues into exact window rollups in PostgreSQL and live results on
+ * Redis:
+ *
+ * <pre>
+ * shard source (1 per queue) -> parse + validate -> watermarks -> combine 10 s panes   [per shard, chained]
+ *   -> keyBy(tenant, metric): cardinality guard
+ *   -> keyBy(series): 10 s stage -> 1 min stage -> 1 h stage, and 5 min sliding from the 10 s panes
+ *   -> table sink per granularity, Redis sink after checkpoint, dead-letter table for every rejection
+ * </pre>
+ *
+ * Sources and sinks are passed in ({@link #build}), so tests drive the same graph with in-memory ones.
+ * Parameters: see {@link RollupJobConfig}.
+ */
+public final class RollupJob {
+
+    private final RollupJobConfig config;
+
+    public RollupJob(RollupJobConfig config) {
+        this.config = config;
+    }
+
+    public static void main(String[] args) throws Exception {
+        RollupJobConfig config = RollupJobConfig.fromArgs(args);
+        prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RollupJob job = new RollupJob(config);
+        job.configure(env);
+        job.build(env, job.rabbitMqSources(), job.productionSinks());
+        env.execute("pulse-rollups");
+    }
+
+    /** Applies the migrations and one round of partition upkeep, so the tables exist before any write. */
+    public static void prepareDatabase(String url, String user, String password) throws SQLException {
+        Migrations.apply(url, user, password);
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+             Statement statement = connection.createStatement();
+             ResultSet ignored = statement.executeQuery(Migrations.upkeepStatement())) {
+            // the function reports what it did; nothing to read
+        }
+    }
+
+    /** Exactly-once checkpoints, the compact aggregate serializer, and object reuse along chains. */
+    public void configure(StreamExecutionEnvironment env) {
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setParallelism(config.parallelism());
+        env.getConfig().enableObjectReuse();
+        registerSerializers(env);
+    }
+
+    public static void registerSerializers(StreamExecutionEnvironment env) {
+        env.getConfig().registerTypeWithKryoSerializer(RollupAggregate.class, RollupAggregateSerializer.class);
+    }
+
+    public List<EventSource> rabbitMqSources() {
+        URI uri = URI.create(config.amqpUri());
+        String[] credentials = uri.getUserInfo() == null ? new String[] {"guest", "guest"}
+                : uri.getUserInfo().split(":", 2);
+        RMQConnectionConfig connection = new RMQConnectionConfig.Builder()
+                .setHost(uri.getHost())
+                .setPort(uri.getPort() < 0 ? 5672 : uri.getPort())
+                .setVirtualHost(uri.getPath() == null || uri.getPath().length() <= 1 ? "/" : uri.getPath().substring(1))
+                .setUserName(credentials[0])
+                .setPassword(credentials.length > 1 ? credentials[1] : "")
+                .setPrefetchCount(config.prefetch())
+                .build();
+        List<EventSource> sources = new ArrayList<>();
+        for (int shard = 0; shard < config.topology().shards(); shard++) {
+            sources.add(new RabbitMqShardSource(connection, config.topology(), shard));
+        }
+        return sources;
+    }
+
+    public RollupSinks productionSinks() {
+        JdbcTarget target = new JdbcTarget(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), 2_000, 200);
+        Map<Granularity, org.apache.flink.api.connector.sink2.Sink<Rollup>> tables = new EnumMap<>(Granularity.class);
+        for (Granularity granularity : Granularity.values()) {
+            tables.put(granularity, RollupTableSink.create(target, granularity));
+        }
+        return new RollupSinks(tables,
+                new RedisPublicationSink(config.redisUri(), config.redisKeys(), config.historyLength(), 86_400),
+                DeadLetterTableSink.create(target));
+    }
+
+    /** Adds the whole rollup graph to {@code env}. */
+    public void build(StreamExecutionEnvironment env, List<EventSource> sources, RollupSinks sinks) {
+        long lateness = config.allowedLateness().toMillis();
+        WatermarkStrategy<ParsedEvent> watermarks = WatermarkStrategy
+                .<ParsedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
+                .withTimestampAssigner((parsed, previous) -> parsed.event().timestamp())
+                .withIdleness(config.idleness());
+
+        List<DataStream<Partial>> partials = new ArrayList<>();
+        List<DataStream<DeadLetter>> rejected = new ArrayList<>();
+        for (EventSource source : sources) {
+            String id = source.id();
+            DataStream<RawMessage> messages = source.create(env);
+            SingleOutputStreamOperator<ParsedEvent> parsed = messages
+                    .process(new ParseMessages(config.limits()))
+                    .setParallelism(1).name("Parse and validate " + id).uid("parse-" + id);
+            rejected.add(parsed.getSideOutput(ParseMessages.REJECTED));
+            SingleOutputStreamOperator<Partial> combined = parsed
+                    .assignTimestampsAndWatermarks(watermarks)
+                    .setParallelism(1).name("Watermarks " + id).uid("watermarks-" + id)
+                    .transform("Combine 10 s panes " + id, TypeInformation.of(Partial.class),
+                            new PaneCombiner(config.dimensions(), lateness, config.maxBufferedPanes()))
+                    .setParallelism(1).uid("combine-" + id);
+            rejected.add(combined.getSideOutput(PaneCombiner.LATE));
+            partials.add(combined);
+        }
+
+        SingleOutputStreamOperator<Partial> admitted = union(partials)
+                .keyBy(SeriesCardinalityGuard::metricOf)
+                .process(new SeriesCardinalityGuard(config.maxSeriesPerMetric()))
+                .name("Series cardinality guard").uid("cardinality-guard");
+        rejected.add(admitted.getSideOutput(SeriesCardinalityGuard.OVERFLOW));
+
+        SingleOutputStreamOperator<Rollup> panes = admitted
+                .keyBy(Partial::key)
+                .process(new TumblingStage(Granularity.TEN_SECONDS, lateness))
+                .name("Rollup 10 s").uid("rollup-10s");
+        SingleOutputStreamOperator<Rollup> minutes = bySeries(panes.getSideOutput(TumblingStage.DELTAS))
+                .process(new TumblingStage(Granularity.ONE_MINUTE, lateness))
+                .name("Rollup 1 min from 10 s").uid("rollup-1m");
+        SingleOutputStreamOperator<Rollup> hours = bySeries(minutes.getSideOutput(TumblingStage.DELTAS))
+                .process(new TumblingStage(Granularity.ONE_HOUR, lateness))
+                .name("Rollup 1 h from 1 min").uid("rollup-1h");
+        SingleOutputStreamOperator<Rollup> sliding = DataStreamUtils
+                .reinterpretAsKeyedStream(panes, Rollup::key, TypeInformation.of(SeriesKey.class))
+                .process(new SlidingStage(Granularity.SLIDING_FIVE_MINUTES, lateness))
+                .name("Rollup 5 min sliding from 10 s panes").uid("rollup-5m-sliding");
+        for (SingleOutputStreamOperator<Rollup> stage : List.of(panes, minutes, hours)) {
+            rejected.add(stage.getSideOutput(TumblingStage.LATE));
+        }
+
+        Map<Granularity, DataStream<Rollup>> results = Map.of(Granularity.TEN_SECONDS, panes,
+                Granularity.ONE_MINUTE, minutes, Granularity.ONE_HOUR, hours,
+                Granularity.SLIDING_FIVE_MINUTES, sliding);
+        results.forEach((granularity, stream) -> stream.sinkTo(sinks.tables().get(granularity))
+                .name("Table " + granularity.table()).uid("table-" + granularity.code()));
+        union(List.copyOf(results.values())).sinkTo(sinks.live())
+                .name("Redis publish after checkpoint").uid("redis-publish");
+        union(rejected).sinkTo(sinks.deadLetters()).name("Dead letters").uid("dead-letters");
+    }
+
+    private static KeyedStream<Partial, SeriesKey> bySeries(DataStream<Partial> deltas) {
+        return DataStreamUtils.reinterpretAsKeyedStream(deltas, Partial::key, TypeInformation.of(SeriesKey.class));
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        if (streams.size() == 1) {
+            return first;
+        }
+        @SuppressWarnings("unchecked")
+        DataStream<T>[] rest = streams.subList(1, streams.size()).toArray(new DataStream[0]);
+        return first.union(rest);
+    }
+}

@@ -1,0 +1,65 @@
+package io.pulse.rollup;
+
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.event.EventLimits;
+import io.pulse.contracts.rollup.RedisKeys;
+import io.pulse.rollup.window.SeriesDimensions;
+import java.io.Serializable;
+import java.time.Duration;
+import org.apache.flink.api.java.utils.ParameterTool;
+
+/**
+ * Parameters of {@link RollupJob}, given as {@code --name value} on the command line:
+ *
+ * <pre>
+ * --amqp-uri           amqp://guest:guest@127.0.0.1:5672   broker
+ * --exchange           pulse.events      topic exchange producers publish to
+ * --shards             4                 shard queues, one source each
+ * --prefetch           64                unacknowledged messages per shard consumer
+ * --jdbc-url           jdbc:postgresql://127.0.0.1:5432/pulse
+ * --jdbc-user          postgres
+ * --jdbc-password      (empty)           prefer the PULSE_JDBC_PASSWORD environment variable
+ * --redis-uri          redis://127.0.0.1:6379
+ * --redis-namespace    pulse             prefix of every Redis key and channel
+ * --history-length     360               recent results kept per series and granularity in Redis
+ * --checkpoint-interval-ms 5000
+ * --out-of-orderness-ms    2000          watermark lag behind the newest event
+ * --idleness-ms            5000          a shard quiet this long no longer holds windows open
+ * --allowed-lateness-ms    60000         windows accept corrections this long after they close
+ * --max-series-per-metric  10000         cardinality cap per (tenant, metric)
+ * --distinct-dimension     user          the dimension counted distinct (not part of the series)
+ * --parallelism            2             of the keyed stages and sinks
+ * --max-buffered-panes     20000         pre-aggregation buffer bound per shard
+ * </pre>
+ */
+public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
+                              String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
+                              Duration checkpointInterval, Duration outOfOrderness, Duration idleness,
+                              Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
+                              int parallelism, int maxBufferedPanes, EventLimits limits) implements Serializable {
+
+    public static RollupJobConfig fromArgs(String[] args) {
+        ParameterTool p = ParameterTool.fromArgs(args);
+        String password = p.get("jdbc-password", System.getenv().getOrDefault("PULSE_JDBC_PASSWORD", ""));
+        return new RollupJobConfig(
+                p.get("amqp-uri", "amqp://guest:guest@127.0.0.1:5672"),
+                new EventTopology(p.get("exchange", EventTopology.DEFAULT.exchange()),
+                        p.getInt("shards", EventTopology.DEFAULT.shards())),
+                p.getInt("prefetch", 64),
+                p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse"),
+                p.get("jdbc-user", "postgres"),
+                password,
+                p.get("redis-uri", "redis://127.0.0.1:6379"),
+                new RedisKeys(p.get("redis-namespace", RedisKeys.DEFAULT.namespace())),
+                p.getInt("history-length", 360),
+                Duration.ofMillis(p.getLong("checkpoint-interval-ms", 5_000)),
+                Duration.ofMillis(p.getLong("out-of-orderness-ms", 2_000)),
+                Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
+                Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
+                p.getInt("max-series-per-metric", 10_000),
+                new SeriesDimensions(p.get("distinct-dimension", SeriesDimensions.DEFAULT.distinctDimension())),
+                p.getInt("parallelism", 2),
+                p.getInt("max-buffered-panes", 20_000),
+                EventLimits.DEFAULT);
+    }
+}

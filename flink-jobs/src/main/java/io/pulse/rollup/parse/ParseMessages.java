@@ -1,0 +1,71 @@
+package io.pulse.rollup.parse;
+
+import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.contracts.event.Event;
+import io.pulse.contracts.event.EventBatchReader;
+import io.pulse.contracts.event.EventLimits;
+import io.pulse.contracts.event.EventValidator;
+import io.pulse.contracts.event.RejectReason;
+import io.pulse.contracts.event.Rejection;
+import io.pulse.rollup.source.RawMessage;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Parses and validates each message with the shared {@link EventBatchReader}. Valid events go on;
+ * every rejected element, and every message that cannot be taken at all, goes to {@link #REJECTED}
+ * with its reason. Nothing here throws on bad input.
+ */
+public final class ParseMessages extends ProcessFunction<RawMessage, ParsedEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") { };
+
+    private final EventLimits limits;
+    private transient EventBatchReader reader;
+    private transient Counter accepted;
+    private transient Counter rejected;
+
+    public ParseMessages(EventLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        reader = new EventBatchReader(new EventValidator(limits));
+        accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
+        rejected = getRuntimeContext().getMetricGroup().counter("eventsRejected");
+    }
+
+    @Override
+    public void processElement(RawMessage message, Context ctx, Collector<ParsedEvent> out) {
+        long now = System.currentTimeMillis();
+        if (message.correlationId() == null) {
+            rejected.inc();
+            ctx.output(REJECTED, DeadLetter.of(message.source(), null, -1, null,
+                    Rejection.of(RejectReason.MISSING_CORRELATION_ID,
+                            "message has no correlation id, so redeliveries could not be told apart"),
+                    new String(message.body(), StandardCharsets.UTF_8), now));
+            return;
+        }
+        reader.read(message.body(), now, new EventBatchReader.Handler() {
+            @Override
+            public void accept(int index, Event event) {
+                accepted.inc();
+                out.collect(new ParsedEvent(event, message.source(), message.correlationId(), index));
+            }
+
+            @Override
+            public void reject(int index, Rejection rejection, String raw) {
+                rejected.inc();
+                ctx.output(REJECTED, DeadLetter.of(message.source(), message.correlationId(), index, null,
+                        rejection, raw, now));
+            }
+        });
+    }
+}
