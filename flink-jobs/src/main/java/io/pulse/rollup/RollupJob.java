@@ -13,6 +13,7 @@ import io.pulse.rollup.sink.DeadLetterTableSink;
 import io.pulse.rollup.sink.JdbcTarget;
 import io.pulse.rollup.sink.RedisPublicationSink;
 import io.pulse.rollup.sink.RollupTableSink;
+import io.pulse.rollup.source.DropDuplicateMessages;
 import io.pulse.rollup.source.EventSource;
 import io.pulse.rollup.source.RabbitMqShardSource;
 import io.pulse.rollup.source.RawMessage;
@@ -46,7 +47,7 @@ import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig
  * Redis:
  *
  * <pre>
- * shard source (1 per queue) -> parse + validate -> watermarks -> combine 10 s panes   [per shard, chained]
+ * shard source (1 per queue) -> drop duplicate messages -> parse + validate -> watermarks -> combine 10 s panes   [per shard, chained]
  *   -> keyBy(tenant, metric): cardinality guard
  *   -> keyBy(series): 10 s stage -> 1 min stage -> 1 h stage, and 5 min sliding from the 10 s panes
  *   -> table sink per granularity, Redis sink after checkpoint, dead-letter table for every rejection
@@ -96,10 +97,20 @@ public final class RollupJob {
     }
 
     public List<EventSource> rabbitMqSources() {
+        RMQConnectionConfig connection = rabbitMqConnection();
+        List<EventSource> sources = new ArrayList<>();
+        for (int shard = 0; shard < config.topology().shards(); shard++) {
+            sources.add(new RabbitMqShardSource(connection, config.topology(), shard));
+        }
+        return sources;
+    }
+
+    /** Connection settings of every shard consumer, from {@code --amqp-uri} and {@code --prefetch}. */
+    public RMQConnectionConfig rabbitMqConnection() {
         URI uri = URI.create(config.amqpUri());
         String[] credentials = uri.getUserInfo() == null ? new String[] {"guest", "guest"}
                 : uri.getUserInfo().split(":", 2);
-        RMQConnectionConfig connection = new RMQConnectionConfig.Builder()
+        return new RMQConnectionConfig.Builder()
                 .setHost(uri.getHost())
                 .setPort(uri.getPort() < 0 ? 5672 : uri.getPort())
                 .setVirtualHost(uri.getPath() == null || uri.getPath().length() <= 1 ? "/" : uri.getPath().substring(1))
@@ -107,11 +118,6 @@ public final class RollupJob {
                 .setPassword(credentials.length > 1 ? credentials[1] : "")
                 .setPrefetchCount(config.prefetch())
                 .build();
-        List<EventSource> sources = new ArrayList<>();
-        for (int shard = 0; shard < config.topology().shards(); shard++) {
-            sources.add(new RabbitMqShardSource(connection, config.topology(), shard));
-        }
-        return sources;
     }
 
     public RollupSinks productionSinks() {
@@ -137,7 +143,9 @@ public final class RollupJob {
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();
         for (EventSource source : sources) {
             String id = source.id();
-            DataStream<RawMessage> messages = source.create(env);
+            DataStream<RawMessage> messages = source.create(env)
+                    .process(new DropDuplicateMessages(config.dedupeWindow().toMillis()))
+                    .setParallelism(1).name("Drop duplicate messages " + id).uid("dedupe-" + id);
             SingleOutputStreamOperator<ParsedEvent> parsed = messages
                     .process(new ParseMessages(config.limits()))
                     .setParallelism(1).name("Parse and validate " + id).uid("parse-" + id);

@@ -30,13 +30,15 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --distinct-dimension     user          the dimension counted distinct (not part of the series)
  * --parallelism            2             of the keyed stages and sinks
  * --max-buffered-panes     20000         pre-aggregation buffer bound per shard
+ * --dedupe-window-ms       120000        a repeated correlation id within this window is dropped
  * </pre>
  */
 public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
                               String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
                               Duration checkpointInterval, Duration outOfOrderness, Duration idleness,
                               Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
-                              int parallelism, int maxBufferedPanes, EventLimits limits) implements Serializable {
+                              int parallelism, int maxBufferedPanes, Duration dedupeWindow,
+                              EventLimits limits) implements Serializable {
 
     public static RollupJobConfig fromArgs(String[] args) {
         ParameterTool p = ParameterTool.fromArgs(args);
@@ -60,6 +62,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 new SeriesDimensions(p.get("distinct-dimension", SeriesDimensions.DEFAULT.distinctDimension())),
                 p.getInt("parallelism", 2),
                 p.getInt("max-buffered-panes", 20_000),
+                Duration.ofMillis(p.getLong("dedupe-window-ms", 120_000)),
                 EventLimits.DEFAULT);
     }
 }

@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
  * is bound to {@code *.<n>}. Keeping the tenant in the routing key lets RabbitMQ topic permissions
  * restrict a producer to its own tenant.
  */
-public record EventTopology(String exchange, int shards) {
+public record EventTopology(String exchange, int shards) implements java.io.Serializable {
 
     public static final EventTopology DEFAULT = new EventTopology("pulse.events", 4);
 

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param maxMessageBytes     size of one AMQP message body (one event or a batch)
  */
 public record EventLimits(int maxNameLength, int maxDimensions, int maxDimensionValueLength,
-                          Duration maxPastSkew, Duration maxFutureSkew, int maxMessageBytes) {
+                          Duration maxPastSkew, Duration maxFutureSkew, int maxMessageBytes)
+        implements java.io.Serializable {
 
     /** Names start with a lower-case letter; then letters, digits, '_', '-', '.'. */
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");

@@ -11,7 +11,7 @@ import java.util.HexFormat;
  *
  * @param namespace prefix of every key, so environments (and tests) can share one Redis
  */
-public record RedisKeys(String namespace) {
+public record RedisKeys(String namespace) implements java.io.Serializable {
 
     public static final RedisKeys DEFAULT = new RedisKeys("pulse");
 

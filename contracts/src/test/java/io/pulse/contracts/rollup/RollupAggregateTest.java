@@ -141,4 +141,53 @@ class RollupAggregateTest {
                 .startsWith("pulse:history:acme:m:1m:")
                 .isNotEqualTo(RedisKeys.DEFAULT.history(SeriesKey.of("acme", "m", java.util.Map.of()), Granularity.ONE_MINUTE));
     }
+
+    @Test
+    void mergeAllEqualsPairwiseMerges() {
+        Random random = new Random(13);
+        java.util.List<RollupAggregate> parts = new java.util.ArrayList<>();
+        RollupAggregate pairwise = new RollupAggregate();
+        for (int i = 0; i < 30; i++) {
+            RollupAggregate part = aggregateOf(lognormal(random, 200), i * 100);
+            parts.add(part);
+            pairwise.merge(part);
+        }
+        parts.add(new RollupAggregate());
+        RollupAggregate all = RollupAggregate.mergeAll(parts);
+        assertThat(all.count()).isEqualTo(pairwise.count());
+        assertThat(all.sum()).isEqualTo(pairwise.sum());
+        assertThat(all.min()).isEqualTo(pairwise.min());
+        assertThat(all.max()).isEqualTo(pairwise.max());
+        assertThat(all.quantile(0.95)).isEqualTo(pairwise.quantile(0.95));
+        assertThat(all.distinct()).isCloseTo(pairwise.distinct(), within(0.02 * pairwise.distinct()));
+        assertThat(RollupAggregate.mergeAll(java.util.List.of()).count()).isZero();
+    }
+
+    @Test
+    void seriesKeysEscapeQuotesAndBackslashesAndParseBack() {
+        java.util.Map<String, String> dims = java.util.Map.of("city", "Zürich, \"CH\"", "path", "a\\b");
+        SeriesKey key = SeriesKey.of("acme", "m", dims);
+        assertThat(key.dimensions()).isEqualTo(dims);
+    }
+
+    @Test
+    void updatesCarryTheStoredValuesComputed() {
+        RollupAggregate aggregate = new RollupAggregate();
+        for (int i = 1; i <= 100; i++) {
+            aggregate.add(i, "u" + (i % 10));
+        }
+        SeriesKey key = SeriesKey.of("acme", "m", java.util.Map.of("region", "eu"));
+        Rollup rollup = new Rollup(key, Granularity.ONE_MINUTE, 60_000, 2, 77, aggregate);
+        RollupUpdate update = RollupUpdate.of(rollup, false);
+        assertThat(update.series()).isEqualTo(java.util.Map.of("region", "eu"));
+        assertThat(update.bucketEnd()).isEqualTo(120_000);
+        assertThat(update.granularity()).isEqualTo("1m");
+        assertThat(update.count()).isEqualTo(100);
+        assertThat(update.mean()).isEqualTo(50.5);
+        assertThat(update.p50()).isCloseTo(50, within(0.5));
+        assertThat(update.p99()).isCloseTo(99, within(1.0));
+        assertThat(update.distinct()).isEqualTo(10);
+        assertThat(update.version()).isEqualTo(77);
+        assertThat(update.revision()).isEqualTo(2);
+    }
 }

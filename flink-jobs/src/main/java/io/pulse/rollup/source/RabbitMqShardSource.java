@@ -37,6 +37,14 @@ public class RabbitMqShardSource implements EventSource {
         return "shard-" + shard;
     }
 
+    protected RMQConnectionConfig connection() {
+        return connection;
+    }
+
+    protected EventTopology topology() {
+        return topology;
+    }
+
     protected String queue() {
         return topology.queue(shard);
     }
@@ -58,7 +66,12 @@ public class RabbitMqShardSource implements EventSource {
         private final EventTopology topology;
 
         public TopologyDeclaringSource(RMQConnectionConfig connection, EventTopology topology, String queue) {
-            super(connection, queue, true, new RawMessageDeserializer("amqp:" + queue));
+            this(connection, topology, queue, new RawMessageDeserializer("amqp:" + queue));
+        }
+
+        protected TopologyDeclaringSource(RMQConnectionConfig connection, EventTopology topology, String queue,
+                                          RMQDeserializationSchema<RawMessage> deserializer) {
+            super(connection, queue, true, deserializer);
             this.topology = topology;
         }
 
@@ -74,11 +87,11 @@ public class RabbitMqShardSource implements EventSource {
      * stand-in id so the connector neither fails nor mistakes it for a duplicate; it is dead-lettered
      * downstream because it cannot be deduplicated.
      */
-    static final class RawMessageDeserializer implements RMQDeserializationSchema<RawMessage> {
+    public static class RawMessageDeserializer implements RMQDeserializationSchema<RawMessage> {
         private static final long serialVersionUID = 1L;
         private final String source;
 
-        RawMessageDeserializer(String source) {
+        public RawMessageDeserializer(String source) {
             this.source = source;
         }
 

@@ -1,0 +1,133 @@
+package io.pulse.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Envelope;
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.rollup.source.EventSource;
+import io.pulse.rollup.source.RabbitMqShardSource;
+import io.pulse.rollup.source.RawMessage;
+import io.pulse.rollup.testing.DataSet;
+import io.pulse.rollup.testing.PipelineScenario;
+import io.pulse.rollup.testing.Reference;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
+import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Crashes the running job (a task failure, not a clean stop) at several points in the middle of the
+ * stream; Flink restores the last completed checkpoint and RabbitMQ redelivers what was not
+ * acknowledged. The finished rows must still equal the reference: no loss and no double count.
+ */
+class RollupRecoveryIT {
+
+    enum CrashPoint {
+        /** While reading the 3rd message of shard 0: before or around the first checkpoint. */
+        EARLY_MID_STREAM,
+        /** While reading the 40th message of shard 0: between two later checkpoints. */
+        LATE_MID_STREAM,
+        /** After a checkpoint completed, before the source acknowledged its messages to RabbitMQ. */
+        BETWEEN_CHECKPOINT_AND_ACK
+    }
+
+    // The MiniCluster runs in this JVM, so the injected sources report through static fields.
+    static final AtomicInteger DELIVERED = new AtomicInteger();
+    static final AtomicInteger REDELIVERED = new AtomicInteger();
+    static final AtomicBoolean CRASHED = new AtomicBoolean();
+    static volatile CrashPoint crashPoint;
+
+    @BeforeEach
+    void reset() {
+        DELIVERED.set(0);
+        REDELIVERED.set(0);
+        CRASHED.set(false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CrashPoint.class)
+    void recoversWithNoLossAndNoDoubleCount(CrashPoint point) throws Exception {
+        crashPoint = point;
+        long hour = 3_600_000L;
+        DataSet data = new DataSet(Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour,
+                PipelineScenario.SHARDS, 1_000, 50, 15_000, point.ordinal() + 10);
+        try (PipelineScenario scenario = new PipelineScenario("pulse_recovery")) {
+            List<EventSource> sources = new ArrayList<>(scenario.job().rabbitMqSources());
+            sources.set(0, new CrashingShardSource(scenario.job().rabbitMqConnection(), scenario.topology()));
+            scenario.start(sources);
+
+            Map<Reference.Window, Reference.Truth> expected = scenario.runMainPhase(data);
+
+            assertThat(CRASHED).as("the injected crash happened").isTrue();
+            assertThat(REDELIVERED.get()).as("RabbitMQ redelivered unacknowledged messages").isPositive();
+            scenario.assertRowsMatch(expected);
+            scenario.assertPublicationsMatch(expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.deadLetters().containsAll(
+                    data.rejections.stream().filter(r -> !r.reason().equals("late")).toList()));
+        }
+    }
+
+    /** Shard 0's production source, with a crash injected at {@link #crashPoint}. */
+    static final class CrashingShardSource extends RabbitMqShardSource {
+        private static final long serialVersionUID = 1L;
+
+        CrashingShardSource(RMQConnectionConfig connection, EventTopology topology) {
+            super(connection, topology, 0);
+        }
+
+        @Override
+        protected RMQSource<RawMessage> newSource() {
+            return new CrashingRmqSource(connection(), topology(), queue());
+        }
+    }
+
+    static final class CrashingRmqSource extends RabbitMqShardSource.TopologyDeclaringSource {
+        private static final long serialVersionUID = 1L;
+
+        CrashingRmqSource(RMQConnectionConfig connection, EventTopology topology, String queue) {
+            super(connection, topology, queue, new CountingDeserializer("amqp:" + queue));
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            if (crashPoint == CrashPoint.BETWEEN_CHECKPOINT_AND_ACK && DELIVERED.get() >= 20
+                    && CRASHED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected crash: checkpoint " + checkpointId
+                        + " completed, its messages not yet acknowledged");
+            }
+            super.notifyCheckpointComplete(checkpointId);
+        }
+    }
+
+    static final class CountingDeserializer extends RabbitMqShardSource.RawMessageDeserializer {
+        private static final long serialVersionUID = 1L;
+
+        CountingDeserializer(String source) {
+            super(source);
+        }
+
+        @Override
+        public void deserialize(Envelope envelope, AMQP.BasicProperties properties, byte[] body,
+                                RMQCollector<RawMessage> collector) {
+            if (envelope.isRedeliver()) {
+                REDELIVERED.incrementAndGet();
+            }
+            int delivered = DELIVERED.incrementAndGet();
+            int crashAt = crashPoint == CrashPoint.EARLY_MID_STREAM ? 3 : crashPoint == CrashPoint.LATE_MID_STREAM ? 40 : -1;
+            if (delivered == crashAt && CRASHED.compareAndSet(false, true)) {
+                throw new IllegalStateException(new IOException("injected crash while reading message " + delivered));
+            }
+            super.deserialize(envelope, properties, body, collector);
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.pulse.rollup.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.rollup.RedisKeys;
+import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.rollup.RollupUpdate;
+import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.contracts.testing.TestServices;
+import io.pulse.rollup.RollupJob;
+import io.pulse.rollup.RollupJobConfig;
+import io.pulse.rollup.source.EventSource;
+import io.pulse.rollup.window.SeriesDimensions;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Runs the real RollupJob in a local MiniCluster against real RabbitMQ, PostgreSQL and Redis (each
+ * scenario with its own database, exchange and Redis namespace), publishes a {@link DataSet} and checks
+ * every stored and published result against {@link Reference}.
+ */
+public final class PipelineScenario implements AutoCloseable {
+
+    public static final int SHARDS = 2;
+    public static final int HISTORY_LENGTH = 5;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TestServices.Postgres postgres = TestServices.postgres();
+    private final String jdbcUrl;
+    private final RedisKeys redisKeys = new RedisKeys(TestServices.uniqueName("pulse-it"));
+    private final EventTopology topology = new EventTopology(TestServices.uniqueName("pulse-it"), SHARDS);
+    private final RollupJobConfig config;
+    private final RedisClient redis = RedisClient.create(TestServices.redisUri());
+    private final StatefulRedisPubSubConnection<String, String> subscription = redis.connectPubSub();
+    private final List<RollupUpdate> published = new CopyOnWriteArrayList<>();
+    private final Connection amqp;
+    private JobClient job;
+
+    public PipelineScenario(String name) throws Exception {
+        jdbcUrl = postgres.createDatabase(name);
+        RollupJob.prepareDatabase(jdbcUrl, postgres.user(), postgres.password());
+        config = RollupJobConfig.fromArgs(new String[] {
+            "--amqp-uri", TestServices.amqpUri(), "--exchange", topology.exchange(), "--shards", "" + SHARDS,
+            "--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
+            "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
+            "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
+            "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--allowed-lateness-ms", "30000",
+            "--parallelism", "2"});
+        subscription.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String pattern, String channel, String message) {
+                try {
+                    published.add(JSON.readValue(message, RollupUpdate.class));
+                } catch (Exception e) {
+                    throw new IllegalStateException("unreadable publication on " + channel, e);
+                }
+            }
+        });
+        subscription.sync().psubscribe(redisKeys.namespace() + ":rollups:*");
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(TestServices.amqpUri());
+        amqp = factory.newConnection();
+        try (Channel channel = amqp.createChannel()) {
+            topology.declare(channel);
+        }
+    }
+
+    public RollupJob job() {
+        return new RollupJob(config);
+    }
+
+    public RollupJobConfig config() {
+        return config;
+    }
+
+    public EventTopology topology() {
+        return topology;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** Starts the job with {@code sources}; failed tasks restart from the last checkpoint. */
+    public void start(List<EventSource> sources) throws Exception {
+        Configuration conf = new Configuration();
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "10");
+        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        RollupJob job = job();
+        job.configure(env);
+        job.build(env, sources, job.productionSinks());
+        this.job = env.executeAsync("rollup-it");
+    }
+
+    public void publish(List<DataSet.Message> messages) throws Exception {
+        try (Channel channel = amqp.createChannel()) {
+            channel.confirmSelect();
+            for (DataSet.Message message : messages) {
+                AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                        .correlationId(message.correlationId()).contentType("application/json").deliveryMode(2).build();
+                channel.basicPublish(topology.exchange(), topology.routingKey("t", message.shard()), properties,
+                        message.body().getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
+    }
+
+    /** Publishes the main phase and the sentinels, and waits until every expected row is final. */
+    public Map<Reference.Window, Reference.Truth> runMainPhase(DataSet data) throws Exception {
+        publish(data.main);
+        publish(data.sentinels);
+        Map<Reference.Window, Reference.Truth> expected = Reference.of(data.counted, SeriesDimensions.DEFAULT);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> matchesInCount(expected) && sentinelsSeen());
+        return expected;
+    }
+
+    private boolean sentinelsSeen() throws Exception {
+        return count("SELECT count(DISTINCT series) FROM rollup_10s WHERE tenant = '" + DataSet.SENTINEL_TENANT + "'")
+                == SHARDS;
+    }
+
+    private boolean matchesInCount(Map<Reference.Window, Reference.Truth> expected) throws Exception {
+        Map<Reference.Window, RollupAggregate> rows = rows();
+        if (!rows.keySet().equals(expected.keySet())) {
+            return false;
+        }
+        return expected.entrySet().stream().allMatch(e -> rows.get(e.getKey()).count() == e.getValue().count());
+    }
+
+    /** Every row of every rollup table (sentinel tenant aside), as stored. */
+    public Map<Reference.Window, RollupAggregate> rows() throws Exception {
+        Map<Reference.Window, RollupAggregate> rows = new HashMap<>();
+        try (java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement()) {
+            for (Granularity granularity : Granularity.values()) {
+                try (ResultSet rs = statement.executeQuery("SELECT tenant, metric, series, bucket_start, count, sum,"
+                        + " min, max, quantile_sketch, distinct_sketch FROM " + granularity.table()
+                        + " WHERE tenant <> '" + DataSet.SENTINEL_TENANT + "'")) {
+                    while (rs.next()) {
+                        rows.put(new Reference.Window(granularity,
+                                        new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)),
+                                        rs.getTimestamp(4).getTime()),
+                                RollupAggregate.fromStored(rs.getLong(5), rs.getDouble(6), rs.getDouble(7),
+                                        rs.getDouble(8), rs.getBytes(9), rs.getBytes(10)));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Every stored row equals the reference: exact count/sum/min/max, sketches within their bounds. */
+    public void assertRowsMatch(Map<Reference.Window, Reference.Truth> expected) throws Exception {
+        Map<Reference.Window, RollupAggregate> rows = rows();
+        assertThat(rows.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((window, truth) -> truth.assertMatches(rows.get(window), window.toString()));
+    }
+
+    /** The newest publication of every expected window carries the reference values. */
+    public void assertPublicationsMatch(Map<Reference.Window, Reference.Truth> expected) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> latestPublications().keySet().containsAll(expected.keySet()));
+        Map<Reference.Window, RollupUpdate> latest = latestPublications();
+        expected.forEach((window, truth) -> {
+            RollupUpdate update = latest.get(window);
+            assertThat(update.count()).as(window + " published count").isEqualTo(truth.count());
+            assertThat(update.sum()).as(window + " published sum").isEqualTo(truth.sum());
+            assertThat(update.provisional()).isFalse();
+        });
+    }
+
+    /** Per series and granularity, the versions received so far, in receipt order. */
+    public Map<String, List<Long>> versionsInReceiptOrder() {
+        Map<String, List<Long>> versions = new HashMap<>();
+        for (RollupUpdate update : published) {
+            versions.computeIfAbsent(update.tenant() + update.metric() + update.series() + update.granularity(),
+                    k -> new ArrayList<>()).add(update.version());
+        }
+        return versions;
+    }
+
+    private Map<Reference.Window, RollupUpdate> latestPublications() {
+        Map<Reference.Window, RollupUpdate> latest = new HashMap<>();
+        for (RollupUpdate update : published) {
+            if (update.tenant().equals(DataSet.SENTINEL_TENANT)) {
+                continue;
+            }
+            Reference.Window window = new Reference.Window(Granularity.fromCode(update.granularity()),
+                    SeriesKey.of(update.tenant(), update.metric(), update.series()), update.bucketStart());
+            latest.merge(window, update, (a, b) -> a.version() >= b.version() ? a : b);
+        }
+        return latest;
+    }
+
+    public List<String> history(SeriesKey key, Granularity granularity) {
+        return redis.connect().sync().zrange(redisKeys.history(key, granularity), 0, -1);
+    }
+
+    /** Rejections stored in the dead-letter table, as (reason, correlation id, index). */
+    public Set<DataSet.ExpectedRejection> deadLetters() throws Exception {
+        Set<DataSet.ExpectedRejection> letters = new HashSet<>();
+        try (java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT reason, correlation_id, event_index FROM dead_letter")) {
+            while (rs.next()) {
+                letters.add(new DataSet.ExpectedRejection(rs.getString(1), rs.getString(2), rs.getInt(3)));
+            }
+        }
+        return letters;
+    }
+
+    public long count(String sql) throws Exception {
+        try (java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (job != null) {
+            job.cancel().get();
+        }
+        subscription.close();
+        redis.shutdown();
+        try (Channel channel = amqp.createChannel()) {
+            for (String queue : topology.queues()) {
+                channel.queueDelete(queue);
+            }
+            channel.exchangeDelete(topology.exchange());
+        }
+        amqp.close();
+    }
+}
