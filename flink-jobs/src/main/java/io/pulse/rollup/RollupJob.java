@@ -6,10 +6,11 @@ import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.schema.PartitionUpkeep;
 import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
 import io.pulse.rollup.parse.ParseMessages;
 import io.pulse.rollup.parse.ParsedEvent;
-import io.pulse.rollup.sink.DeadLetterTableSink;
+import io.pulse.rollup.deadletter.DeadLetterTableSink;
 import io.pulse.rollup.sink.JdbcTarget;
 import io.pulse.rollup.sink.RedisPublicationSink;
 import io.pulse.rollup.sink.RollupTableSink;
@@ -23,11 +24,8 @@ import io.pulse.rollup.window.RollupAggregateSerializer;
 import io.pulse.rollup.window.SlidingStage;
 import io.pulse.rollup.window.TumblingStage;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
+import java.time.Duration;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,6 +33,7 @@ import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -67,6 +66,8 @@ public final class RollupJob {
     public static void main(String[] args) throws Exception {
         RollupJobConfig config = RollupJobConfig.fromArgs(args);
         prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        // main() lives as long as the job in application mode (as under the Flink Kubernetes operator)
+        new PartitionUpkeep(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword()).schedule(Duration.ofHours(1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RollupJob job = new RollupJob(config);
         job.configure(env);
@@ -77,16 +78,15 @@ public final class RollupJob {
     /** Applies the migrations and one round of partition upkeep, so the tables exist before any write. */
     public static void prepareDatabase(String url, String user, String password) throws SQLException {
         Migrations.apply(url, user, password);
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             Statement statement = connection.createStatement();
-             ResultSet ignored = statement.executeQuery(Migrations.upkeepStatement())) {
-            // the function reports what it did; nothing to read
-        }
+        new PartitionUpkeep(url, user, password).runOnce();
     }
 
-    /** Exactly-once checkpoints, the compact aggregate serializer, and object reuse along chains. */
+    /** Exactly-once checkpoints to durable storage, the compact aggregate serializer, and object reuse along chains. */
     public void configure(StreamExecutionEnvironment env) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setCheckpointStorage(config.checkpointDir());
+        env.getCheckpointConfig().setExternalizedCheckpointCleanup(
+                CheckpointConfig.ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION);
         env.setParallelism(config.parallelism());
         env.getConfig().enableObjectReuse();
         registerSerializers(env);

@@ -15,14 +15,18 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --amqp-uri           amqp://guest:guest@127.0.0.1:5672   broker
  * --exchange           pulse.events      topic exchange producers publish to
  * --shards             4                 shard queues, one source each
- * --prefetch           64                unacknowledged messages per shard consumer
+ * --prefetch           2000              unacknowledged messages per shard consumer; messages are
+ *                                        acknowledged at checkpoints, so a shard tops out near
+ *                                        prefetch x events per message / checkpoint interval
  * --jdbc-url           jdbc:postgresql://127.0.0.1:5432/pulse
  * --jdbc-user          postgres
  * --jdbc-password      (empty)           prefer the PULSE_JDBC_PASSWORD environment variable
  * --redis-uri          redis://127.0.0.1:6379
  * --redis-namespace    pulse             prefix of every Redis key and channel
  * --history-length     360               recent results kept per series and granularity in Redis
- * --checkpoint-interval-ms 5000
+ * --checkpoint-interval-ms 2000
+ * --checkpoint-dir     file:///tmp/pulse-checkpoints   durable storage for checkpoints (s3://, hdfs://, file://);
+ *                                        kept on cancellation so a job can be restarted from it
  * --out-of-orderness-ms    2000          watermark lag behind the newest event
  * --idleness-ms            5000          a shard quiet this long no longer holds windows open
  * --allowed-lateness-ms    60000         windows accept corrections this long after they close
@@ -35,7 +39,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  */
 public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
                               String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
-                              Duration checkpointInterval, Duration outOfOrderness, Duration idleness,
+                              Duration checkpointInterval, String checkpointDir, Duration outOfOrderness, Duration idleness,
                               Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
                               EventLimits limits) implements Serializable {
@@ -47,14 +51,15 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 p.get("amqp-uri", "amqp://guest:guest@127.0.0.1:5672"),
                 new EventTopology(p.get("exchange", EventTopology.DEFAULT.exchange()),
                         p.getInt("shards", EventTopology.DEFAULT.shards())),
-                p.getInt("prefetch", 64),
+                p.getInt("prefetch", 2_000),
                 p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse"),
                 p.get("jdbc-user", "postgres"),
                 password,
                 p.get("redis-uri", "redis://127.0.0.1:6379"),
                 new RedisKeys(p.get("redis-namespace", RedisKeys.DEFAULT.namespace())),
                 p.getInt("history-length", 360),
-                Duration.ofMillis(p.getLong("checkpoint-interval-ms", 5_000)),
+                Duration.ofMillis(p.getLong("checkpoint-interval-ms", 2_000)),
+                p.get("checkpoint-dir", "file://" + System.getProperty("java.io.tmpdir") + "/pulse-checkpoints"),
                 Duration.ofMillis(p.getLong("out-of-orderness-ms", 2_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),

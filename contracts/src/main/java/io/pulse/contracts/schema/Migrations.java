@@ -20,9 +20,4 @@ public final class Migrations {
                 .load()
                 .migrate();
     }
-
-    /** Creates partitions ahead and drops expired ones (a no-op where TimescaleDB manages chunks). */
-    public static String upkeepStatement() {
-        return "SELECT pulse_partition_upkeep()";
-    }
 }

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,11 @@ class MigrationsIT {
         url = postgres.createDatabase("pulse_migrations");
         assertThat(Migrations.apply(url, postgres.user(), postgres.password()).migrationsExecuted).isPositive();
         timescale = queryBoolean("SELECT timescaledb FROM pulse_schema_mode");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        postgres.dropDatabase(url);
     }
 
     private static Connection connect() throws SQLException {
@@ -84,7 +90,7 @@ class MigrationsIT {
     @Test
     void nativeUpkeepMovesCaughtRowsIntoNewPartitionsAndDropsExpiredOnes() throws SQLException {
         if (timescale) {
-            assertThat(queryLong("SELECT count(*) FROM (SELECT pulse_partition_upkeep()) u")).isEqualTo(1);
+            assertThat(new PartitionUpkeep(url, postgres.user(), postgres.password()).runOnce()).contains("timescaledb");
             return;
         }
         // a row ahead of every partition lands in DEFAULT instead of failing
@@ -98,8 +104,9 @@ class MigrationsIT {
         // pretend the clock moved 200 days on: upkeep must create the partition and move the row into it
         execute("UPDATE rollup_table_policy SET retention = interval '300 days' WHERE table_name = 'rollup_1h'");
         execute("UPDATE rollup_table_policy SET partition_interval = interval '300 days' WHERE table_name = 'rollup_1h'");
-        execute("SELECT pulse_partition_upkeep()");
+        String report = new PartitionUpkeep(url, postgres.user(), postgres.password()).runOnce();
 
+        assertThat(report).matches("created [1-9]\\d* partitions, dropped [1-9]\\d*");
         assertThat(queryLong("SELECT count(*) FROM rollup_1h_default")).isZero();
         assertThat(queryLong("SELECT count(*) FROM rollup_1h WHERE bucket_start > now() + interval '199 days'"))
                 .isEqualTo(1);
@@ -114,5 +121,23 @@ class MigrationsIT {
         execute(insert);
         execute(insert);
         assertThat(queryLong("SELECT count(*) FROM dead_letter WHERE id = 'x'")).isEqualTo(1);
+    }
+
+    @Test
+    void scheduledUpkeepKeepsRunning() throws Exception {
+        execute("CREATE TABLE upkeep_runs (at timestamptz)");
+        execute("ALTER FUNCTION pulse_partition_upkeep() RENAME TO pulse_partition_upkeep_real");
+        execute("CREATE FUNCTION pulse_partition_upkeep() RETURNS text LANGUAGE sql AS "
+                + "'INSERT INTO upkeep_runs VALUES (now()); SELECT pulse_partition_upkeep_real()'");
+        try {
+            var scheduler = new PartitionUpkeep(url, postgres.user(), postgres.password())
+                    .schedule(java.time.Duration.ofMillis(100));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> queryLong("SELECT count(*) FROM upkeep_runs") >= 3);
+            scheduler.shutdownNow();
+        } finally {
+            execute("DROP FUNCTION pulse_partition_upkeep()");
+            execute("ALTER FUNCTION pulse_partition_upkeep_real() RENAME TO pulse_partition_upkeep");
+        }
     }
 }

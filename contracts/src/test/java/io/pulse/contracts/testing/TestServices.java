@@ -35,6 +35,18 @@ public final class TestServices {
             int query = adminUrl.indexOf('?', slash);
             return adminUrl.substring(0, slash + 1) + name + (query < 0 ? "" : adminUrl.substring(query));
         }
+
+        /** Drops a database made by {@link #createDatabase}, closing its remaining connections. */
+        public void dropDatabase(String url) {
+            String path = url.substring(url.lastIndexOf('/') + 1);
+            String name = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
+                 Statement statement = connection.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop test database " + name, e);
+            }
+        }
     }
 
     private static Postgres postgres;

@@ -11,7 +11,7 @@ import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 public record JdbcTarget(String url, String user, String password, int batchSize, long batchIntervalMillis)
         implements Serializable {
 
-    JdbcConnectionOptions connection() {
+    public JdbcConnectionOptions connection() {
         String rewritten = url.contains("reWriteBatchedInserts") ? url
                 : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
         return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
@@ -22,7 +22,7 @@ public record JdbcTarget(String url, String user, String password, int batchSize
                 .build();
     }
 
-    JdbcExecutionOptions execution() {
+    public JdbcExecutionOptions execution() {
         return JdbcExecutionOptions.builder()
                 .withBatchSize(batchSize)
                 .withBatchIntervalMs(batchIntervalMillis)

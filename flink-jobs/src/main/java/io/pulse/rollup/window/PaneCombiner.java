@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -48,6 +49,8 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
         this.dimensions = dimensions;
         this.allowedLatenessMillis = allowedLatenessMillis;
         this.maxBufferedPanes = maxBufferedPanes;
+        // chain to the parser: events reach this operator as references, never serialized
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override

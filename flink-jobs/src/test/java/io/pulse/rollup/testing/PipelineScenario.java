@@ -258,5 +258,6 @@ public final class PipelineScenario implements AutoCloseable {
             channel.exchangeDelete(topology.exchange());
         }
         amqp.close();
+        postgres.dropDatabase(jdbcUrl);
     }
 }

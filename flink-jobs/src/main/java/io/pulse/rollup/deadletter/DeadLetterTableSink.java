@@ -1,6 +1,7 @@
-package io.pulse.rollup.sink;
+package io.pulse.rollup.deadletter;
 
 import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.rollup.sink.JdbcTarget;
 import java.sql.Timestamp;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
