@@ -1,7 +1,6 @@
 package io.pulse.contracts.event;
 
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The limits every entry point enforces through {@link EventValidator}. The defaults are documented in
@@ -18,13 +17,25 @@ public record EventLimits(int maxNameLength, int maxDimensions, int maxDimension
                           Duration maxPastSkew, Duration maxFutureSkew, int maxMessageBytes)
         implements java.io.Serializable {
 
-    /** Names start with a lower-case letter; then letters, digits, '_', '-', '.'. */
-    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");
+    /** Names start with a lower-case letter; then lower-case letters, digits, '_', '-', '.'. */
+    public static final String NAME_PATTERN = "[a-z][a-z0-9_.-]*";
 
     public static final EventLimits DEFAULT = new EventLimits(
             64, 16, 256, Duration.ofHours(24), Duration.ofMinutes(5), 4 * 1024 * 1024);
 
-    public EventLimits withSkew(Duration past, Duration future) {
-        return new EventLimits(maxNameLength, maxDimensions, maxDimensionValueLength, past, future, maxMessageBytes);
+    /** Whether {@code name} follows {@link #NAME_PATTERN} within the length limit (per event, so no regex). */
+    public boolean isValidName(String name) {
+        int length = name.length();
+        if (length == 0 || length > maxNameLength || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = name.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }

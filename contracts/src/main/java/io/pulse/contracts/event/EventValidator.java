@@ -65,8 +65,8 @@ public final class EventValidator {
         if (name == null || name.isEmpty()) {
             return reject(RejectReason.MISSING_FIELD, what + " is required");
         }
-        if (name.length() > limits.maxNameLength() || !EventLimits.NAME.matcher(name).matches()) {
-            return reject(RejectReason.INVALID_NAME, what + " must match " + EventLimits.NAME.pattern()
+        if (!limits.isValidName(name)) {
+            return reject(RejectReason.INVALID_NAME, what + " must match " + EventLimits.NAME_PATTERN
                     + " and be at most " + limits.maxNameLength() + " characters");
         }
         return Optional.empty();

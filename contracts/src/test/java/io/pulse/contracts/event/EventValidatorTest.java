@@ -84,4 +84,21 @@ class EventValidatorTest {
         assertThat(rejection.message()).doesNotContain(payload);
         assertThat(RejectReason.TIMESTAMP_TOO_OLD.code()).isEqualTo("timestamp-too-old");
     }
+
+    @Test
+    void theHandWrittenNameCheckAgreesWithThePattern() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(EventLimits.NAME_PATTERN);
+        java.util.Random random = new java.util.Random(3);
+        String alphabet = "abzAZ09_.-/ é\u0000";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder name = new StringBuilder();
+            int length = random.nextInt(70);
+            for (int j = 0; j < length; j++) {
+                name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = name.toString();
+            boolean expected = !candidate.isEmpty() && candidate.length() <= 64 && pattern.matcher(candidate).matches();
+            assertThat(EventLimits.DEFAULT.isValidName(candidate)).as(candidate).isEqualTo(expected);
+        }
+    }
 }

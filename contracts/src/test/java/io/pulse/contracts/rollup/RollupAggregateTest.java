@@ -190,4 +190,57 @@ class RollupAggregateTest {
         assertThat(update.version()).isEqualTo(77);
         assertThat(update.revision()).isEqualTo(2);
     }
+
+    /** Values with their event times over [0, span): the input of the window-equivalence checks below. */
+    private static double[][] timedValues(Random random, int n, long span) {
+        double[][] timed = new double[n][];
+        for (int i = 0; i < n; i++) {
+            timed[i] = new double[] {Math.floor(random.nextDouble() * span), (1 + random.nextInt(40_000)) / 4.0, i % 700};
+        }
+        return timed;
+    }
+
+    private static RollupAggregate direct(double[][] timed, long from, long to) {
+        RollupAggregate aggregate = new RollupAggregate();
+        for (double[] event : timed) {
+            if (event[0] >= from && event[0] < to) {
+                aggregate.add(event[1], "user-" + (int) event[2]);
+            }
+        }
+        return aggregate;
+    }
+
+    private static void assertSameWindow(RollupAggregate merged, RollupAggregate direct) {
+        assertThat(merged.count()).isEqualTo(direct.count());
+        assertThat(merged.sum()).isEqualTo(direct.sum()); // quarters: exact in any order
+        assertThat(merged.min()).isEqualTo(direct.min());
+        assertThat(merged.max()).isEqualTo(direct.max());
+        for (double q : QUANTILES) {
+            assertThat(merged.quantile(q)).isEqualTo(direct.quantile(q));
+        }
+        assertThat(merged.distinct()).isCloseTo(direct.distinct(), within(0.02 * direct.distinct()));
+    }
+
+    @Test
+    void oneMinuteFromSixTenSecondPanesEqualsTheMinuteComputedDirectly() {
+        double[][] timed = timedValues(new Random(21), 30_000, 60_000);
+        RollupAggregate minute = new RollupAggregate();
+        for (long pane = 0; pane < 60_000; pane += 10_000) {
+            minute.merge(direct(timed, pane, pane + 10_000));
+        }
+        assertSameWindow(minute, direct(timed, 0, 60_000));
+    }
+
+    @Test
+    void slidingWindowsFromPanesEqualTheDirectSlidingComputation() {
+        double[][] timed = timedValues(new Random(22), 40_000, 600_000);
+        for (long end = 10_000; end <= 600_000; end += 10_000) {
+            long start = end - 300_000;
+            java.util.List<RollupAggregate> panes = new java.util.ArrayList<>();
+            for (long pane = Math.max(0, start); pane < end; pane += 10_000) {
+                panes.add(direct(timed, pane, pane + 10_000));
+            }
+            assertSameWindow(RollupAggregate.mergeAll(panes), direct(timed, start, end));
+        }
+    }
 }

@@ -12,8 +12,9 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.flink.api.java.utils.ParameterTool;
+import java.util.Map;
 
 /**
  * Publishes dead letters back to the events exchange, after an operator fixed their cause (raised a
@@ -46,19 +47,25 @@ public final class DeadLetterReplay {
         this.jdbcPassword = jdbcPassword;
     }
 
+    /** Runs from the job jar with plain {@code java}: no Flink classes needed. */
     public static void main(String[] args) throws Exception {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        DeadLetterReplay replay = new DeadLetterReplay(p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse"),
-                p.get("jdbc-user", "postgres"), p.get("jdbc-password", System.getenv().getOrDefault("PULSE_JDBC_PASSWORD", "")));
+        Map<String, String> p = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            p.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        DeadLetterReplay replay = new DeadLetterReplay(p.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse"),
+                p.getOrDefault("jdbc-user", "postgres"),
+                p.getOrDefault("jdbc-password", System.getenv().getOrDefault("PULSE_JDBC_PASSWORD", "")));
         Selection selection = new Selection(p.get("reason"), p.get("tenant"),
-                p.has("since") ? Instant.parse(p.get("since")) : null, p.getInt("limit", 1_000));
-        EventTopology topology = new EventTopology(p.get("exchange", EventTopology.DEFAULT.exchange()),
-                p.getInt("shards", EventTopology.DEFAULT.shards()));
-        if (p.getBoolean("dry-run", false)) {
+                p.containsKey("since") ? Instant.parse(p.get("since")) : null,
+                Integer.parseInt(p.getOrDefault("limit", "1000")));
+        if (Boolean.parseBoolean(p.getOrDefault("dry-run", "false"))) {
             System.out.println(replay.select(selection).size() + " dead letters would be replayed");
             return;
         }
-        int replayed = replay.replay(selection, p.get("amqp-uri", "amqp://guest:guest@127.0.0.1:5672"), topology);
+        EventTopology topology = new EventTopology(p.getOrDefault("exchange", EventTopology.DEFAULT.exchange()),
+                Integer.parseInt(p.getOrDefault("shards", Integer.toString(EventTopology.DEFAULT.shards()))));
+        int replayed = replay.replay(selection, p.getOrDefault("amqp-uri", "amqp://guest:guest@127.0.0.1:5672"), topology);
         System.out.println(replayed + " dead letters replayed");
     }
 
