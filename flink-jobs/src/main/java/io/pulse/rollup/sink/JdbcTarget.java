@@ -5,17 +5,17 @@ import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 
 /**
- * A PostgreSQL database the job writes to, with the batching all its JDBC sinks share.
- * {@code reWriteBatchedInserts} lets the driver send a batch as multi-row statements.
+ * A PostgreSQL database the job writes to, with the batching all its JDBC sinks share. Batches go as
+ * separate statements in one round trip. The driver's {@code reWriteBatchedInserts} must stay off: it
+ * turns a batch into one multi-row upsert, which PostgreSQL refuses when a window and its correction
+ * share the batch ("ON CONFLICT DO UPDATE command cannot affect row a second time").
  */
 public record JdbcTarget(String url, String user, String password, int batchSize, long batchIntervalMillis)
         implements Serializable {
 
     public JdbcConnectionOptions connection() {
-        String rewritten = url.contains("reWriteBatchedInserts") ? url
-                : url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
         return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(rewritten)
+                .withUrl(url)
                 .withDriverName("org.postgresql.Driver")
                 .withUsername(user)
                 .withPassword(password)

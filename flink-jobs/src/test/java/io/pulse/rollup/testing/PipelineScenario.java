@@ -53,6 +53,7 @@ public final class PipelineScenario implements AutoCloseable {
     private final String jdbcUrl;
     private final RedisKeys redisKeys = new RedisKeys(TestServices.uniqueName("pulse-it"));
     private final EventTopology topology = new EventTopology(TestServices.uniqueName("pulse-it"), SHARDS);
+    private final String[] jobArgs;
     private final RollupJobConfig config;
     private final RedisClient redis = RedisClient.create(TestServices.redisUri());
     private final StatefulRedisPubSubConnection<String, String> subscription = redis.connectPubSub();
@@ -63,13 +64,14 @@ public final class PipelineScenario implements AutoCloseable {
     public PipelineScenario(String name) throws Exception {
         jdbcUrl = postgres.createDatabase(name);
         RollupJob.prepareDatabase(jdbcUrl, postgres.user(), postgres.password());
-        config = RollupJobConfig.fromArgs(new String[] {
+        jobArgs = new String[] {
             "--amqp-uri", TestServices.amqpUri(), "--exchange", topology.exchange(), "--shards", "" + SHARDS,
             "--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
             "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
             "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
             "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--allowed-lateness-ms", "30000",
-            "--parallelism", "2"});
+            "--parallelism", "2"};
+        config = RollupJobConfig.fromArgs(jobArgs);
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String pattern, String channel, String message) {
@@ -87,6 +89,11 @@ public final class PipelineScenario implements AutoCloseable {
         try (Channel channel = amqp.createChannel()) {
             topology.declare(channel);
         }
+    }
+
+    /** The job's parameters, for running it in another process. */
+    public List<String> jobArgs() {
+        return List.of(jobArgs);
     }
 
     public RollupJob job() {
@@ -135,6 +142,11 @@ public final class PipelineScenario implements AutoCloseable {
     public Map<Reference.Window, Reference.Truth> runMainPhase(DataSet data) throws Exception {
         publish(data.main);
         publish(data.sentinels);
+        return awaitFinalRows(data);
+    }
+
+    /** Waits until the rows of everything counted in {@code data} are there with their final counts. */
+    public Map<Reference.Window, Reference.Truth> awaitFinalRows(DataSet data) {
         Map<Reference.Window, Reference.Truth> expected = Reference.of(data.counted, SeriesDimensions.DEFAULT);
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> matchesInCount(expected) && sentinelsSeen());
@@ -233,6 +245,17 @@ public final class PipelineScenario implements AutoCloseable {
             }
         }
         return letters;
+    }
+
+    /** Messages waiting in the shard queues, not yet delivered to a consumer. */
+    public long readyMessages() throws Exception {
+        long ready = 0;
+        try (Channel channel = amqp.createChannel()) {
+            for (String queue : topology.queues()) {
+                ready += channel.messageCount(queue);
+            }
+        }
+        return ready;
     }
 
     public long count(String sql) throws Exception {
