@@ -1,0 +1,107 @@
+package io.pulse.serving.query;
+
+import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.rollup.RollupAggregate;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Matrices for heatmaps, computed from the same engine's series: Pearson correlation between metrics over
+ * aligned buckets, and one metric by hour of day × day of week (UTC).
+ */
+@Singleton
+public class Heatmaps {
+
+    /** {@code values[i][j]}: correlation of {@code metrics[i]} and {@code metrics[j]}; NaN without overlap. */
+    public record Correlation(List<String> metrics, String step, double[][] values) { }
+
+    /** {@code values[day][hour]}, day 0 = Monday, hour 0..23 UTC; NaN where no event fell. */
+    public record HourByWeekday(String metric, String aggregate, double[][] values) { }
+
+    private static final long MAX_WEEKDAY_RANGE_MILLIS = 400L * 24 * 3_600_000;
+
+    private final QueryEngine engine;
+
+    public Heatmaps(QueryEngine engine) {
+        this.engine = engine;
+    }
+
+    public Correlation correlation(String tenant, List<String> metrics, Instant from, Instant to, Aggregate aggregate) {
+        if (metrics.size() < 2 || metrics.size() > 20) {
+            throw new QueryException("correlation needs 2 to 20 metrics");
+        }
+        List<Map<Long, Double>> series = new ArrayList<>();
+        String step = null;
+        for (String metric : metrics) {
+            SeriesResult result = engine.series(tenant, new SeriesQuery(metric, from, to, null, aggregate,
+                    List.of(), List.of(), 1));
+            step = result.step();
+            Map<Long, Double> points = new HashMap<>();
+            result.series().forEach(s -> s.points().forEach(p -> points.put(p.time(), p.value())));
+            series.add(points);
+        }
+        double[][] values = new double[metrics.size()][metrics.size()];
+        for (int i = 0; i < metrics.size(); i++) {
+            for (int j = 0; j < metrics.size(); j++) {
+                values[i][j] = pearson(series.get(i), series.get(j));
+            }
+        }
+        return new Correlation(List.copyOf(metrics), step, values);
+    }
+
+    /** Pearson's r over the buckets both series have; NaN with fewer than two or a constant series. */
+    static double pearson(Map<Long, Double> a, Map<Long, Double> b) {
+        List<double[]> pairs = new ArrayList<>();
+        a.forEach((time, x) -> {
+            Double y = b.get(time);
+            if (y != null && Double.isFinite(x) && Double.isFinite(y)) {
+                pairs.add(new double[] {x, y});
+            }
+        });
+        int n = pairs.size();
+        if (n < 2) {
+            return Double.NaN;
+        }
+        double meanX = pairs.stream().mapToDouble(p -> p[0]).sum() / n;
+        double meanY = pairs.stream().mapToDouble(p -> p[1]).sum() / n;
+        double covariance = 0;
+        double varianceX = 0;
+        double varianceY = 0;
+        for (double[] p : pairs) {
+            covariance += (p[0] - meanX) * (p[1] - meanY);
+            varianceX += (p[0] - meanX) * (p[0] - meanX);
+            varianceY += (p[1] - meanY) * (p[1] - meanY);
+        }
+        return varianceX == 0 || varianceY == 0 ? Double.NaN : covariance / Math.sqrt(varianceX * varianceY);
+    }
+
+    /** Merges the hourly rows of {@code metric} into the 7 × 24 cells they fall in, then reads the aggregate. */
+    public HourByWeekday hourByWeekday(String tenant, String metric, Instant from, Instant to, Aggregate aggregate) {
+        List<List<RollupAggregate>> cells = new ArrayList<>(7 * 24);
+        for (int i = 0; i < 7 * 24; i++) {
+            cells.add(new ArrayList<>());
+        }
+        if (to.toEpochMilli() - from.toEpochMilli() > MAX_WEEKDAY_RANGE_MILLIS) {
+            throw new QueryException("range too large: at most 400 days");
+        }
+        engine.rows(tenant, new SeriesQuery(metric, from, to, Granularity.ONE_HOUR, aggregate, List.of(), List.of(), 0),
+                Granularity.ONE_HOUR, (dimensions, time, rollup) -> {
+                    ZonedDateTime utc = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC);
+                    cells.get((utc.getDayOfWeek().getValue() - 1) * 24 + utc.getHour()).add(rollup);
+                });
+        double[][] values = new double[7][24];
+        for (int day = 0; day < 7; day++) {
+            for (int hour = 0; hour < 24; hour++) {
+                List<RollupAggregate> cell = cells.get(day * 24 + hour);
+                values[day][hour] = cell.isEmpty() ? Double.NaN : aggregate.of(RollupAggregate.mergeAll(cell));
+            }
+        }
+        return new HourByWeekday(metric, aggregate.code(), values);
+    }
+}

@@ -1,0 +1,71 @@
+package io.pulse.serving.query;
+
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * A tenant's metrics with their dimensions and each dimension's most frequent values (by event count),
+ * read from the hourly rollups since a given time.
+ */
+@Singleton
+public class MetricCatalog {
+
+    /** One metric: its events since {@code since}, and per dimension the top values with their counts. */
+    public record Metric(String name, long events, Map<String, List<ValueCount>> dimensions) { }
+
+    public record ValueCount(String value, long events) { }
+
+    private final DataSource dataSource;
+
+    public MetricCatalog(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<Metric> metrics(String tenant, Instant since, int topValues) {
+        Map<String, Long> events = new LinkedHashMap<>();
+        Map<String, Map<String, List<ValueCount>>> dimensions = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT metric, sum(count) FROM rollup_1h"
+                    + " WHERE tenant = ? AND bucket_start >= ? GROUP BY metric ORDER BY metric")) {
+                statement.setString(1, tenant);
+                statement.setTimestamp(2, Timestamp.from(since));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        events.put(rows.getString(1), rows.getLong(2));
+                        dimensions.put(rows.getString(1), new LinkedHashMap<>());
+                    }
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT metric, key, value, events FROM ("
+                    + " SELECT metric, d.key, d.value, sum(count) AS events, row_number() OVER"
+                    + " (PARTITION BY metric, d.key ORDER BY sum(count) DESC, d.value) AS rank"
+                    + " FROM rollup_1h, jsonb_each_text(dimensions) AS d WHERE tenant = ? AND bucket_start >= ?"
+                    + " GROUP BY metric, d.key, d.value) ranked WHERE rank <= ? ORDER BY metric, key, rank")) {
+                statement.setString(1, tenant);
+                statement.setTimestamp(2, Timestamp.from(since));
+                statement.setInt(3, topValues);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        dimensions.get(rows.getString(1)).computeIfAbsent(rows.getString(2), k -> new ArrayList<>())
+                                .add(new ValueCount(rows.getString(3), rows.getLong(4)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("metric catalog query failed", e);
+        }
+        List<Metric> metrics = new ArrayList<>();
+        events.forEach((metric, count) -> metrics.add(new Metric(metric, count, dimensions.get(metric))));
+        return metrics;
+    }
+}

@@ -1,0 +1,14 @@
+package io.pulse.serving.query;
+
+import java.util.List;
+import java.util.Map;
+
+/** The answer to a {@link SeriesQuery}: one series per group, points in time order. */
+public record SeriesResult(String metric, String step, String aggregate, List<Series> series) {
+
+    /** A point: bucket start in epoch ms and the aggregate's value over the bucket. */
+    public record Point(long time, double value) { }
+
+    /** One group's points; {@code group} holds the group-by dimensions' values ("" where absent). */
+    public record Series(Map<String, String> group, long events, List<Point> points) { }
+}

@@ -1,0 +1,102 @@
+package io.pulse.serving.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.micronaut.context.ApplicationContext;
+import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.TestServices;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HeatmapsAndCatalogIT {
+
+    /** A Monday, 00:00 UTC. */
+    private static final Instant MONDAY = Instant.parse("2026-11-23T00:00:00Z");
+    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
+    private static String url;
+    private static ApplicationContext context;
+
+    @BeforeAll
+    static void seed() throws Exception {
+        url = POSTGRES.createDatabase("pulse_heatmaps");
+        Migrations.apply(url, POSTGRES.user(), POSTGRES.password());
+        RollupRows rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
+        for (int hour = 0; hour < 48; hour++) {
+            Instant bucket = MONDAY.plus(Duration.ofHours(hour));
+            // requests rise with the hour; errors follow them exactly; latency falls as they rise
+            double requests = 10 + hour;
+            rows.write(Granularity.ONE_HOUR, "acme", "requests", Map.of("region", hour % 3 == 0 ? "us" : "eu"),
+                    bucket, filled((int) requests, 1), 5);
+            rows.write(Granularity.ONE_HOUR, "acme", "errors", Map.of("region", "eu"), bucket,
+                    filled((int) requests * 2, 1), 5);
+            rows.write(Granularity.ONE_HOUR, "acme", "latency", Map.of(), bucket, filled(3, 1000.0 - hour * 10), 5);
+        }
+        rows.write(Granularity.ONE_HOUR, "globex", "secret", Map.of("region", "eu"), MONDAY, filled(1, 1), 1);
+        context = ApplicationContext.run(Map.of("datasources.default.url", url,
+                "datasources.default.username", POSTGRES.user(), "datasources.default.password", POSTGRES.password()));
+    }
+
+    @AfterAll
+    static void close() {
+        context.close();
+        POSTGRES.dropDatabase(url);
+    }
+
+    private static double[] filled(int n, double value) {
+        double[] values = new double[n];
+        java.util.Arrays.fill(values, value);
+        return values;
+    }
+
+    @Test
+    void correlatesMetricsOverAlignedBuckets() {
+        Heatmaps.Correlation correlation = context.getBean(Heatmaps.class).correlation("acme",
+                List.of("requests", "errors", "latency"), MONDAY, MONDAY.plus(Duration.ofDays(2)), Aggregate.COUNT);
+        assertThat(correlation.step()).isEqualTo("1h");
+        assertThat(correlation.values()[0][0]).isCloseTo(1.0, within(1e-9));
+        assertThat(correlation.values()[0][1]).isCloseTo(1.0, within(1e-9));
+        // latency counts are constant (3 per hour): no correlation can be computed
+        assertThat(correlation.values()[0][2]).isNaN();
+        Heatmaps.Correlation byValue = context.getBean(Heatmaps.class).correlation("acme",
+                List.of("requests", "latency"), MONDAY, MONDAY.plus(Duration.ofDays(2)), Aggregate.MEAN);
+        assertThat(byValue.values()[0][1]).isNaN(); // requests' mean is constant 1
+        Heatmaps.Correlation countVsMean = context.getBean(Heatmaps.class).correlation("acme",
+                List.of("errors", "latency"), MONDAY, MONDAY.plus(Duration.ofDays(2)), Aggregate.SUM);
+        assertThat(countVsMean.values()[0][1]).isCloseTo(-1.0, within(1e-9));
+        assertThatThrownBy(() -> context.getBean(Heatmaps.class).correlation("acme", List.of("requests"), MONDAY,
+                MONDAY.plusSeconds(3600), Aggregate.COUNT)).isInstanceOf(QueryException.class);
+    }
+
+    @Test
+    void foldsHoursIntoAnHourOfDayByWeekdayMatrix() {
+        Heatmaps.HourByWeekday matrix = context.getBean(Heatmaps.class).hourByWeekday("acme", "requests", MONDAY,
+                MONDAY.plus(Duration.ofDays(7)), Aggregate.COUNT);
+        assertThat(matrix.values()).hasDimensions(7, 24);
+        assertThat(matrix.values()[0][0]).isEqualTo(10);  // Monday 00:00
+        assertThat(matrix.values()[1][5]).isEqualTo(10 + 29); // Tuesday 05:00
+        assertThat(matrix.values()[2][0]).isNaN(); // nothing on Wednesday
+        assertThatThrownBy(() -> context.getBean(Heatmaps.class).hourByWeekday("acme", "requests", MONDAY,
+                MONDAY.plus(Duration.ofDays(500)), Aggregate.COUNT)).isInstanceOf(QueryException.class);
+    }
+
+    @Test
+    void listsATenantsMetricsWithTheirMostFrequentDimensionValues() {
+        List<MetricCatalog.Metric> metrics = context.getBean(MetricCatalog.class).metrics("acme", MONDAY, 1);
+        assertThat(metrics).extracting(MetricCatalog.Metric::name).containsExactly("errors", "latency", "requests");
+        MetricCatalog.Metric requests = metrics.get(2);
+        assertThat(requests.events()).isEqualTo(48 * 10 + (47 * 48) / 2);
+        assertThat(requests.dimensions().get("region")).singleElement()
+                .satisfies(top -> assertThat(top.value()).isEqualTo("eu"));
+        assertThat(metrics.get(1).dimensions()).isEmpty();
+        assertThat(context.getBean(MetricCatalog.class).metrics("globex", MONDAY, 5))
+                .extracting(MetricCatalog.Metric::name).containsExactly("secret");
+    }
+}
