@@ -1,5 +1,7 @@
 package io.pulse.serving.query;
 
+import io.micronaut.serde.annotation.Serdeable;
+
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +23,10 @@ import javax.sql.DataSource;
 public class MetricCatalog {
 
     /** One metric: its events since {@code since}, and per dimension the top values with their counts. */
+    @Serdeable
     public record Metric(String name, long events, Map<String, List<ValueCount>> dimensions) { }
 
+    @Serdeable
     public record ValueCount(String value, long events) { }
 
     private final DataSource dataSource;

@@ -8,6 +8,8 @@ import io.micronaut.context.ApplicationContext;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.testing.RollupRows;
+import io.pulse.serving.testing.ServingProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +42,7 @@ class HeatmapsAndCatalogIT {
             rows.write(Granularity.ONE_HOUR, "acme", "latency", Map.of(), bucket, filled(3, 1000.0 - hour * 10), 5);
         }
         rows.write(Granularity.ONE_HOUR, "globex", "secret", Map.of("region", "eu"), MONDAY, filled(1, 1), 1);
-        context = ApplicationContext.run(Map.of("datasources.default.url", url,
-                "datasources.default.username", POSTGRES.user(), "datasources.default.password", POSTGRES.password()));
+        context = ApplicationContext.run(ServingProperties.forDatabase(url, Map.of()));
     }
 
     @AfterAll

@@ -9,6 +9,8 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.testing.RollupRows;
+import io.pulse.serving.testing.ServingProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +44,8 @@ class QueryEngineIT {
             write("acme", "us", null, minute, values(random, 100, 1_000, 5_000));
             write("globex", "eu", "ios", minute, values(random, 50, 1, 2));
         }
-        context = ApplicationContext.run(Map.of("datasources.default.url", url,
-                "datasources.default.username", POSTGRES.user(), "datasources.default.password", POSTGRES.password(),
-                "pulse.query.max-points", 1000, "pulse.query.max-groups", 50));
+        context = ApplicationContext.run(ServingProperties.forDatabase(url,
+                Map.of("pulse.query.max-points", 1000, "pulse.query.max-groups", 50)));
         engine = context.getBean(QueryEngine.class);
     }
 

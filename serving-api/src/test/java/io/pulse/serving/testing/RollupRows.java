@@ -1,4 +1,4 @@
-package io.pulse.serving.query;
+package io.pulse.serving.testing;
 
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -12,20 +12,20 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Writes rollup rows in the rollup job's format, for query tests. */
-final class RollupRows {
+public final class RollupRows {
 
     private final String url;
     private final String user;
     private final String password;
 
-    RollupRows(String url, String user, String password) {
+    public RollupRows(String url, String user, String password) {
         this.url = url;
         this.user = user;
         this.password = password;
     }
 
     /** One row of {@code values}, each with user {@code user-(i % users)}. */
-    RollupAggregate write(Granularity granularity, String tenant, String metric, Map<String, String> dimensions,
+    public RollupAggregate write(Granularity granularity, String tenant, String metric, Map<String, String> dimensions,
                           Instant bucket, double[] values, int users) throws SQLException {
         RollupAggregate aggregate = new RollupAggregate();
         for (int i = 0; i < values.length; i++) {

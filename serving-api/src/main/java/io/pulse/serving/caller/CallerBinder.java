@@ -1,0 +1,40 @@
+package io.pulse.serving.caller;
+
+import io.micronaut.core.convert.ArgumentConversionContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.authentication.AuthorizationException;
+import io.pulse.contracts.event.EventLimits;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+
+/**
+ * Binds {@link Caller} from the authenticated principal: its {@code tenant} claim must be a valid tenant
+ * name, or the request is refused as forbidden.
+ */
+@Singleton
+public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
+
+    public static final String TENANT_CLAIM = "tenant";
+
+    @Override
+    public Argument<Caller> argumentType() {
+        return Argument.of(Caller.class);
+    }
+
+    @Override
+    public BindingResult<Caller> bind(ArgumentConversionContext<Caller> context, HttpRequest<?> request) {
+        Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
+        if (authentication.isEmpty()) {
+            return BindingResult.unsatisfied();
+        }
+        Object tenant = authentication.get().getAttributes().get(TENANT_CLAIM);
+        if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
+            throw new AuthorizationException(authentication.get());
+        }
+        Caller caller = new Caller(name, authentication.get().getName());
+        return () -> Optional.of(caller);
+    }
+}

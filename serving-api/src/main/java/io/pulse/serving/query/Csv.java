@@ -1,0 +1,53 @@
+package io.pulse.serving.query;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Writes series as RFC 4180 CSV: one row per point with the group's dimensions as columns. A field with a
+ * comma, quote, CR or LF is quoted, quotes doubled. Rows are written one by one to the response.
+ */
+public final class Csv {
+
+    private Csv() {
+    }
+
+    public static void write(SeriesResult result, Writer out) throws IOException {
+        TreeSet<String> dimensions = new TreeSet<>();
+        result.series().forEach(s -> dimensions.addAll(s.group().keySet()));
+        List<String> header = new ArrayList<>(List.of("time"));
+        header.addAll(dimensions);
+        header.add(result.aggregate());
+        row(out, header);
+        for (SeriesResult.Series series : result.series()) {
+            for (SeriesResult.Point point : series.points()) {
+                List<String> fields = new ArrayList<>(header.size());
+                fields.add(Instant.ofEpochMilli(point.time()).toString());
+                dimensions.forEach(d -> fields.add(series.group().getOrDefault(d, "")));
+                fields.add(Double.isFinite(point.value()) ? Double.toString(point.value()) : "");
+                row(out, fields);
+            }
+        }
+        out.flush();
+    }
+
+    private static void row(Writer out, List<String> fields) throws IOException {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write(field(fields.get(i)));
+        }
+        out.write("\r\n");
+    }
+
+    static String field(String value) {
+        boolean quote = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+                || value.indexOf('\r') >= 0;
+        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    }
+}

@@ -1,0 +1,71 @@
+package io.pulse.serving.query.v1;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.io.Writable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.query.Csv;
+import io.pulse.serving.query.MetricCatalog;
+import io.pulse.serving.query.QueryEngine;
+import io.pulse.serving.query.QueryParameters;
+import io.pulse.serving.query.SeriesResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * /v1 of the history API: series as rows of points, the metric catalog as one list. Deprecated in favour
+ * of /v2 ({@code Deprecation} and {@code Sunset} headers on every /v1 response, see {@code V1DeprecationFilter}).
+ */
+@Controller("/v1")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+public class QueryControllerV1 {
+
+    /** The catalog answer: the tenant's metrics. */
+    @Serdeable
+    public record Metrics(List<MetricCatalog.Metric> metrics) { }
+
+    private final QueryEngine engine;
+    private final MetricCatalog catalog;
+
+    public QueryControllerV1(QueryEngine engine, MetricCatalog catalog) {
+        this.engine = engine;
+        this.catalog = catalog;
+    }
+
+    @Get("/metrics{?since,top}")
+    public Metrics metrics(Caller caller, @QueryValue @Nullable Instant since, @QueryValue @Nullable Integer top) {
+        return new Metrics(catalog.metrics(caller.tenant(), since == null ? Instant.now().minus(Duration.ofDays(7)) : since,
+                top == null ? 10 : Math.min(Math.max(top, 1), 100)));
+    }
+
+    @Get(value = "/metrics/{metric}/series{?from,to,step,aggregate,groupBy,filter,limit,format}",
+            produces = {MediaType.APPLICATION_JSON, "text/csv"})
+    public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
+                                  @QueryValue @Nullable String from, @QueryValue @Nullable String to,
+                                  @QueryValue @Nullable String step, @QueryValue @Nullable String aggregate,
+                                  @QueryValue @Nullable String groupBy, @QueryValue @Nullable List<String> filter,
+                                  @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
+        SeriesResult result = engine.series(caller.tenant(),
+                QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
+        if (wantsCsv(request, format)) {
+            return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
+        }
+        return HttpResponse.ok(result);
+    }
+
+    /** CSV when asked for with {@code format=csv} or an Accept header naming text/csv. */
+    public static boolean wantsCsv(HttpRequest<?> request, String format) {
+        return "csv".equalsIgnoreCase(format)
+                || request.accept().stream().anyMatch(type -> type.getName().equals("text/csv"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.pulse.serving.query.v2;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.io.Writable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.query.Csv;
+import io.pulse.serving.query.MetricCatalog;
+import io.pulse.serving.query.QueryEngine;
+import io.pulse.serving.query.QueryException;
+import io.pulse.serving.query.QueryParameters;
+import io.pulse.serving.query.SeriesResult;
+import io.pulse.serving.query.v1.QueryControllerV1;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * /v2 of the history API over the same engine as /v1; it differs only at the edge: series are columnar
+ * (one shared time axis, one value array per group, null where a group has no point), lists are paged
+ * with an opaque cursor, and every error is an RFC 7807 problem.
+ */
+@Controller("/v2")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+public class QueryControllerV2 {
+
+    @Serdeable
+    public record Column(Map<String, String> group, long events, List<Double> values) { }
+
+    @Serdeable
+    public record ColumnarSeries(String metric, String step, String aggregate, List<Long> times, List<Column> series) { }
+
+    @Serdeable
+    public record MetricsPage(List<MetricCatalog.Metric> items, @Nullable String nextCursor) { }
+
+    private final QueryEngine engine;
+    private final MetricCatalog catalog;
+
+    public QueryControllerV2(QueryEngine engine, MetricCatalog catalog) {
+        this.engine = engine;
+        this.catalog = catalog;
+    }
+
+    @Get("/metrics{?since,top,cursor,limit}")
+    public MetricsPage metrics(Caller caller, @QueryValue @Nullable Instant since, @QueryValue @Nullable Integer top,
+                               @QueryValue @Nullable String cursor, @QueryValue @Nullable Integer limit) {
+        String after = cursor == null ? null : decode(cursor);
+        int size = limit == null ? 50 : Math.min(Math.max(limit, 1), 500);
+        List<MetricCatalog.Metric> all = catalog.metrics(caller.tenant(),
+                since == null ? Instant.now().minus(Duration.ofDays(7)) : since, top == null ? 10 : Math.min(top, 100));
+        List<MetricCatalog.Metric> page = all.stream()
+                .filter(m -> after == null || m.name().compareTo(after) > 0).limit(size + 1L).toList();
+        String next = page.size() > size ? encode(page.get(size - 1).name()) : null;
+        return new MetricsPage(page.subList(0, Math.min(size, page.size())), next);
+    }
+
+    @Get(value = "/metrics/{metric}/series{?from,to,step,aggregate,groupBy,filter,limit,format}",
+            produces = {MediaType.APPLICATION_JSON, "text/csv"})
+    public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
+                                  @QueryValue @Nullable String from, @QueryValue @Nullable String to,
+                                  @QueryValue @Nullable String step, @QueryValue @Nullable String aggregate,
+                                  @QueryValue @Nullable String groupBy, @QueryValue @Nullable List<String> filter,
+                                  @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
+        SeriesResult result = engine.series(caller.tenant(),
+                QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
+        if (QueryControllerV1.wantsCsv(request, format)) {
+            return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
+        }
+        return HttpResponse.ok(columnar(result));
+    }
+
+    static ColumnarSeries columnar(SeriesResult result) {
+        TreeSet<Long> times = new TreeSet<>();
+        result.series().forEach(s -> s.points().forEach(p -> times.add(p.time())));
+        List<Long> axis = List.copyOf(times);
+        Map<Long, Integer> position = new HashMap<>();
+        for (int i = 0; i < axis.size(); i++) {
+            position.put(axis.get(i), i);
+        }
+        List<Column> columns = new ArrayList<>();
+        for (SeriesResult.Series series : result.series()) {
+            List<Double> values = new ArrayList<>(java.util.Collections.nCopies(axis.size(), (Double) null));
+            series.points().forEach(p -> values.set(position.get(p.time()), Double.isFinite(p.value()) ? p.value() : null));
+            columns.add(new Column(series.group(), series.events(), values));
+        }
+        return new ColumnarSeries(result.metric(), result.step(), result.aggregate(), axis, columns);
+    }
+
+    private static String encode(String metric) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(metric.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String cursor) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new QueryException("cursor is not one this API returned");
+        }
+    }
+}
