@@ -51,6 +51,14 @@ public final class EventBatchReader {
      * Returns the number of elements.
      */
     public int read(byte[] body, long nowMillis, Handler handler) {
+        return read(body, nowMillis, null, handler);
+    }
+
+    /**
+     * Like {@link #read(byte[], long, Handler)}, for a caller whose tenant comes from its credential: an
+     * event without a tenant gets {@code callerTenant}; one naming another tenant is rejected.
+     */
+    public int read(byte[] body, long nowMillis, String callerTenant, Handler handler) {
         if (body.length > validator.limits().maxMessageBytes()) {
             handler.reject(-1, Rejection.of(RejectReason.MESSAGE_TOO_LARGE, "message is larger than "
                     + validator.limits().maxMessageBytes() + " bytes"), truncated(body));
@@ -68,10 +76,10 @@ public final class EventBatchReader {
                     if (token == null) {
                         throw new JsonParseException(parser, "unterminated array");
                     }
-                    outcomes.add(readElement(parser, body, nowMillis));
+                    outcomes.add(readElement(parser, body, nowMillis, callerTenant));
                 }
             } else {
-                outcomes.add(readElement(parser, body, nowMillis));
+                outcomes.add(readElement(parser, body, nowMillis, callerTenant));
             }
             if (parser.nextToken() != null) {
                 throw new JsonParseException(parser, "trailing content after the JSON value");
@@ -96,10 +104,11 @@ public final class EventBatchReader {
     private record RejectedElement(Rejection rejection, String raw) { }
 
     /** Returns the element's {@link Event}, or a {@link RejectedElement} with its raw JSON text. */
-    private Object readElement(JsonParser parser, byte[] body, long nowMillis) throws IOException {
+    private Object readElement(JsonParser parser, byte[] body, long nowMillis, String callerTenant)
+            throws IOException {
         int start = (int) parser.currentTokenLocation().getByteOffset();
         Object parsed = parser.currentToken() == JsonToken.START_OBJECT
-                ? parseEvent(parser)
+                ? parseEvent(parser, callerTenant)
                 : Rejection.of(RejectReason.INVALID_TYPE, "an event must be a JSON object");
         parser.skipChildren();
         if (parsed instanceof Event event) {
@@ -113,8 +122,11 @@ public final class EventBatchReader {
         return new RejectedElement((Rejection) parsed, new String(body, start, end - start, StandardCharsets.UTF_8));
     }
 
-    /** Parses the object at the parser's START_OBJECT; returns an {@link Event} or a {@link Rejection}. */
-    private static Object parseEvent(JsonParser parser) throws IOException {
+    /**
+     * Parses the object at the parser's START_OBJECT; returns an {@link Event} or a {@link Rejection}.
+     * With a {@code callerTenant}, the tenant is the caller's (a different one in the body is refused).
+     */
+    private static Object parseEvent(JsonParser parser, String callerTenant) throws IOException {
         String tenant = null;
         String metric = null;
         String clientId = null;
@@ -161,6 +173,12 @@ public final class EventBatchReader {
         }
         if (value == null) {
             return Rejection.of(RejectReason.MISSING_FIELD, "value is required");
+        }
+        if (callerTenant != null) {
+            if (tenant != null && !tenant.equals(callerTenant)) {
+                return Rejection.of(RejectReason.TENANT_MISMATCH, "events may only be sent for the caller's own tenant");
+            }
+            tenant = callerTenant;
         }
         if (tenant == null || metric == null) {
             return Rejection.of(RejectReason.MISSING_FIELD, (tenant == null ? "tenant" : "metric") + " is required");

@@ -13,6 +13,8 @@ public enum RejectReason {
     TIMESTAMP_IN_FUTURE,
     MESSAGE_TOO_LARGE,
     MISSING_CORRELATION_ID,
+    /** On HTTP ingest: the event names a tenant other than the caller's credential. */
+    TENANT_MISMATCH,
     /** Later than the watermark plus the allowed lateness of its window. */
     LATE,
     /** The tenant's metric already has as many series as its cap allows. */

@@ -104,4 +104,26 @@ class EventBatchReaderTest {
         });
         assertThat(reasons).containsExactly(RejectReason.MESSAGE_TOO_LARGE);
     }
+
+    @Test
+    void aCallersTenantFillsMissingTenantsAndRefusesOthers() {
+        List<Event> events = new ArrayList<>();
+        List<RejectReason> reasons = new ArrayList<>();
+        String body = "[{\"metric\":\"m\",\"timestamp\":" + NOW + ",\"value\":1},"
+                + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + NOW + ",\"value\":2},"
+                + "{\"tenant\":\"globex\",\"metric\":\"m\",\"timestamp\":" + NOW + ",\"value\":3}]";
+        reader.read(body.getBytes(StandardCharsets.UTF_8), NOW, "acme", new EventBatchReader.Handler() {
+            @Override
+            public void accept(int index, Event event) {
+                events.add(event);
+            }
+
+            @Override
+            public void reject(int index, Rejection rejection, String raw) {
+                reasons.add(rejection.reason());
+            }
+        });
+        assertThat(events).extracting(Event::tenant).containsExactly("acme", "acme");
+        assertThat(reasons).containsExactly(RejectReason.TENANT_MISMATCH);
+    }
 }

@@ -1,0 +1,26 @@
+package io.pulse.serving.ingest;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import io.pulse.contracts.amqp.EventTopology;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+
+/**
+ * Where ingested events are published ({@code pulse.amqp.*}): the same exchange and shards the rollup
+ * job reads.
+ *
+ * @param eventsPerMessage events per AMQP message (batches amortize the job's per-message cost)
+ * @param confirmTimeoutMillis how long to wait for the broker's publisher confirms before answering 503
+ */
+@ConfigurationProperties("pulse.amqp")
+public record AmqpSettings(@NotBlank String uri,
+                           @Bindable(defaultValue = "pulse.events") @NotBlank String exchange,
+                           @Bindable(defaultValue = "4") @Positive int shards,
+                           @Bindable(defaultValue = "500") @Positive int eventsPerMessage,
+                           @Bindable(defaultValue = "10000") @Positive long confirmTimeoutMillis) {
+
+    public EventTopology topology() {
+        return new EventTopology(exchange, shards);
+    }
+}

@@ -1,0 +1,67 @@
+package io.pulse.serving.ingest;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.event.Event;
+import io.pulse.contracts.event.EventJson;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes validated events to the events exchange in batches, each message with its own correlation id
+ * (so the rollup job drops redeliveries), and returns only once the broker confirmed every message.
+ */
+@Singleton
+public class EventPublisher implements AutoCloseable {
+
+    private final AmqpSettings settings;
+    private final EventTopology topology;
+    private final Connection connection;
+    private final AtomicLong spread = new AtomicLong();
+
+    public EventPublisher(AmqpSettings settings) throws IOException, TimeoutException {
+        this.settings = settings;
+        this.topology = settings.topology();
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(settings.uri());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("pulse.amqp.uri is not a valid AMQP URI", e);
+        }
+        this.connection = factory.newConnection("pulse-serving-ingest");
+        try (Channel channel = connection.createChannel()) {
+            topology.declare(channel);
+        }
+    }
+
+    /** Publishes {@code events} of {@code tenant}; throws if the broker did not confirm them all in time. */
+    public void publish(String tenant, List<Event> events) throws IOException, InterruptedException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            for (int from = 0; from < events.size(); from += settings.eventsPerMessage()) {
+                List<Event> batch = events.subList(from, Math.min(events.size(), from + settings.eventsPerMessage()));
+                int shard = topology.shardFor(tenant, spread.getAndIncrement());
+                channel.basicPublish(topology.exchange(), topology.routingKey(tenant, shard),
+                        new AMQP.BasicProperties.Builder().correlationId(UUID.randomUUID().toString())
+                                .contentType("application/json").deliveryMode(2).build(),
+                        EventJson.writeBatch(batch).getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(settings.confirmTimeoutMillis());
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public void close() throws IOException {
+        connection.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.pulse.serving.ingest;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pulse.contracts.event.Event;
+import io.pulse.contracts.event.EventBatchReader;
+import io.pulse.contracts.event.EventLimits;
+import io.pulse.contracts.event.EventValidator;
+import io.pulse.contracts.event.Rejection;
+import io.pulse.serving.caller.Caller;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/events}: one event, a JSON array, or NDJSON (one event per line). Validated by the same
+ * reader and validator as the rollup job, with the tenant taken from the caller's credential. Valid
+ * events are published and {@code 202} is answered only after the broker confirmed them; each rejected
+ * event comes back with its index and reason. Nothing is dropped silently.
+ */
+@Controller("/v1/events")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+public class IngestController {
+
+    public static final String NDJSON = "application/x-ndjson";
+
+    @Serdeable
+    public record RejectedEvent(int index, String reason, String message) { }
+
+    @Serdeable
+    public record IngestResult(int accepted, List<RejectedEvent> rejected) { }
+
+    private final EventBatchReader reader = new EventBatchReader(new EventValidator(EventLimits.DEFAULT));
+    private final EventPublisher publisher;
+
+    public IngestController(EventPublisher publisher) {
+        this.publisher = publisher;
+    }
+
+    @Post
+    @Consumes({MediaType.APPLICATION_JSON, NDJSON})
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public HttpResponse<IngestResult> ingest(Caller caller, @Header("Content-Type") String contentType,
+                                             @Body byte[] body) throws Exception {
+        List<Event> accepted = new ArrayList<>();
+        List<RejectedEvent> rejected = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        if (contentType.startsWith(NDJSON)) {
+            String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+            for (int line = 0; line < lines.length; line++) {
+                if (!lines[line].isBlank()) {
+                    read(lines[line].getBytes(StandardCharsets.UTF_8), now, caller, line, accepted, rejected);
+                }
+            }
+        } else {
+            read(body, now, caller, null, accepted, rejected);
+        }
+        if (accepted.isEmpty()) {
+            return HttpResponse.badRequest(new IngestResult(0, rejected));
+        }
+        publisher.publish(caller.tenant(), accepted);
+        return HttpResponse.accepted().body(new IngestResult(accepted.size(), rejected));
+    }
+
+    /**
+     * Reads a whole body ({@code line} null: rejections carry the element's index, -1 for the whole body)
+     * or one NDJSON line (rejections carry the line's number).
+     */
+    private void read(byte[] body, long now, Caller caller, Integer line, List<Event> accepted,
+                      List<RejectedEvent> rejected) {
+        reader.read(body, now, caller.tenant(), new EventBatchReader.Handler() {
+            @Override
+            public void accept(int index, Event event) {
+                accepted.add(event);
+            }
+
+            @Override
+            public void reject(int index, Rejection rejection, String raw) {
+                rejected.add(new RejectedEvent(line != null ? line : index, rejection.reason().code(),
+                        rejection.message()));
+            }
+        });
+    }
+}

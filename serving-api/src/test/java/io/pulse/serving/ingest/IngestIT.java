@@ -1,0 +1,157 @@
+package io.pulse.serving.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.testing.ServingProperties;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HTTP ingest against a real RabbitMQ: what is confirmed is on the shard queues, nothing else. */
+class IngestIT {
+
+    private static final Argument<Map<String, Object>> JSON = Argument.mapOf(String.class, Object.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final EventTopology TOPOLOGY = new EventTopology(TestServices.uniqueName("ingest-it"), 2);
+    private static String url;
+    private static EmbeddedServer server;
+    private static HttpClient client;
+    private static Connection amqp;
+    private static String acme;
+
+    @BeforeAll
+    static void start() throws Exception {
+        url = TestServices.postgres().createDatabase("pulse_ingest");
+        Migrations.apply(url, TestServices.postgres().user(), TestServices.postgres().password());
+        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of(
+                "pulse.amqp.uri", TestServices.amqpUri(), "pulse.amqp.exchange", TOPOLOGY.exchange(),
+                "pulse.amqp.shards", TOPOLOGY.shards(), "pulse.amqp.events-per-message", 2,
+                "micronaut.server.max-request-size", 4096)));
+        client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
+        acme = server.getApplicationContext().getBean(JwtTokenGenerator.class)
+                .generateToken(Map.of("sub", "ingest-client", "tenant", "acme")).orElseThrow();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(TestServices.amqpUri());
+        amqp = factory.newConnection();
+        try (Channel channel = amqp.createChannel()) {
+            TOPOLOGY.declare(channel);
+        }
+    }
+
+    @BeforeEach
+    void emptyQueues() throws Exception {
+        drain();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        server.close();
+        try (Channel channel = amqp.createChannel()) {
+            for (String queue : TOPOLOGY.queues()) {
+                channel.queueDelete(queue);
+            }
+            channel.exchangeDelete(TOPOLOGY.exchange());
+        }
+        amqp.close();
+        TestServices.postgres().dropDatabase(url);
+    }
+
+    /** Every message now on the shard queues: correlation id and the events it carries. */
+    private static Map<String, List<JsonNode>> drain() throws Exception {
+        Map<String, List<JsonNode>> messages = new java.util.HashMap<>();
+        try (Channel channel = amqp.createChannel()) {
+            for (String queue : TOPOLOGY.queues()) {
+                GetResponse response;
+                while ((response = channel.basicGet(queue, true)) != null) {
+                    List<JsonNode> events = new ArrayList<>();
+                    MAPPER.readTree(response.getBody()).forEach(events::add);
+                    messages.put(response.getProps().getCorrelationId(), events);
+                }
+            }
+        }
+        return messages;
+    }
+
+    private static HttpResponse<Map<String, Object>> post(String body, String contentType, String token) {
+        MutableHttpRequest<String> request = HttpRequest.POST("/v1/events", body).contentType(contentType);
+        if (token != null) {
+            request.bearerAuth(token);
+        }
+        try {
+            return client.toBlocking().exchange(request, JSON);
+        } catch (HttpClientResponseException e) {
+            return HttpResponse.status(e.getStatus()).body(e.getResponse().getBody(JSON).orElse(Map.of()));
+        }
+    }
+
+    private static String event(String tenant, double value) {
+        return "{" + (tenant == null ? "" : "\"tenant\":\"" + tenant + "\",") + "\"metric\":\"latency\",\"timestamp\":"
+                + System.currentTimeMillis() + ",\"value\":" + value + ",\"dimensions\":{\"region\":\"eu\"}}";
+    }
+
+    @Test
+    void acceptsTheValidEventsOfABatchAfterTheBrokerConfirmedAndReturnsTheRejects() throws Exception {
+        String body = "[" + event(null, 1) + "," + event("acme", 2) + "," + event("globex", 3) + ","
+                + "{\"metric\":\"latency\",\"timestamp\":1,\"value\":4}," + event(null, 5) + "," + event(null, 6) + "]";
+        HttpResponse<Map<String, Object>> response = post(body, "application/json", acme);
+
+        assertThat(response.getStatus().getCode()).isEqualTo(202);
+        assertThat(response.body()).containsEntry("accepted", 4);
+        assertThat((List<Map<String, Object>>) response.body().get("rejected"))
+                .extracting(r -> r.get("index") + ":" + r.get("reason"))
+                .containsExactly("2:tenant-mismatch", "3:timestamp-too-old");
+        Map<String, List<JsonNode>> messages = drain();
+        assertThat(messages).hasSize(2); // 4 events, 2 per message, each message its own correlation id
+        Set<Double> values = new HashSet<>();
+        messages.values().forEach(events -> events.forEach(e -> {
+            assertThat(e.get("tenant").asText()).isEqualTo("acme");
+            values.add(e.get("value").asDouble());
+        }));
+        assertThat(values).containsExactlyInAnyOrder(1.0, 2.0, 5.0, 6.0);
+    }
+
+    @Test
+    void readsNdjsonAndNumbersRejectsByLine() throws Exception {
+        String body = event(null, 1) + "\n" + "not json" + "\n\n" + event(null, 2) + "\n";
+        HttpResponse<Map<String, Object>> response = post(body, IngestController.NDJSON, acme);
+        assertThat(response.getStatus().getCode()).isEqualTo(202);
+        assertThat(response.body()).containsEntry("accepted", 2);
+        assertThat((List<Map<String, Object>>) response.body().get("rejected")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("index", 1).containsEntry("reason", "malformed-json"));
+        assertThat(drain().values().stream().mapToInt(List::size).sum()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesWhatCannotBeTakenAndPublishesNothing() throws Exception {
+        HttpResponse<Map<String, Object>> allBad = post("[" + event("globex", 1) + "]", "application/json", acme);
+        assertThat(allBad.getStatus().getCode()).isEqualTo(400);
+        assertThat(post("x".repeat(5000), "application/json", acme).getStatus().getCode()).isEqualTo(413);
+        assertThat(post(event(null, 1), "application/json", null).getStatus().getCode()).isEqualTo(401);
+        assertThat(drain()).isEmpty();
+    }
+}
