@@ -2,6 +2,7 @@ package io.pulse.serving.query;
 
 import io.micronaut.serde.annotation.Serdeable;
 
+import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +21,7 @@ import javax.sql.DataSource;
  * read from the hourly rollups since a given time.
  */
 @Singleton
+@Connectable // one pooled connection per call, also under Micronaut Data's transaction-aware DataSource
 public class MetricCatalog {
 
     /** One metric: its events since {@code since}, and per dimension the top values with their counts. */

@@ -4,6 +4,7 @@ import io.pulse.contracts.event.EventLimits;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
  * percentiles and distinct counts of a point come from the merged sketches of all its rows.
  */
 @Singleton
+@Connectable // one pooled connection per call, also under Micronaut Data's transaction-aware DataSource
 public class QueryEngine {
 
     /** Granularities a step may be picked from, finest first. */
