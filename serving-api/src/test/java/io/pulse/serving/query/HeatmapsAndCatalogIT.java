@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class HeatmapsAndCatalogIT {
 
+    private static final Argument<Map<String, Object>> JSON = Argument.mapOf(String.class, Object.class);
     /** A Monday, 00:00 UTC. */
     private static final Instant MONDAY = Instant.parse("2026-11-23T00:00:00Z");
     private static final TestServices.Postgres POSTGRES = TestServices.postgres();
@@ -99,5 +105,37 @@ class HeatmapsAndCatalogIT {
         assertThat(metrics.get(1).dimensions()).isEmpty();
         assertThat(context.getBean(MetricCatalog.class).metrics("globex", MONDAY, 5))
                 .extracting(MetricCatalog.Metric::name).containsExactly("secret");
+    }
+
+    @Test
+    void servesBothMatricesOverHttpForTheCallersTenant() {
+        try (EmbeddedServer server = ApplicationContext.run(
+                EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
+             HttpClient client = server.getApplicationContext().createBean(
+                     HttpClient.class, server.getURL())) {
+            String token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
+                    .generateToken(Map.of("sub", "alice", "tenant", "acme")).orElseThrow();
+            String range = "from=2026-11-23T00:00:00Z&to=2026-11-25T00:00:00Z";
+            Map<String, Object> correlation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v2/heatmaps/correlation?metrics=requests,errors,latency&aggregate=count&" + range)
+                    .bearerAuth(token), JSON);
+            assertThat(correlation).containsEntry("rows", List.of("requests", "errors", "latency"));
+            List<List<Object>> values = (List<List<Object>>) correlation.get("values");
+            assertThat(((Number) values.get(0).get(1)).doubleValue()).isCloseTo(1.0, within(1e-9));
+            assertThat(values.get(0).get(2)).isNull();
+
+            Map<String, Object> weekday = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v1/heatmaps/hour-by-weekday/requests?" + range).bearerAuth(token),
+                    JSON);
+            assertThat((List<?>) weekday.get("rows")).hasSize(7);
+            assertThat(((List<List<Object>>) weekday.get("values")).get(0).get(0)).isEqualTo(10.0);
+
+            String globex = server.getApplicationContext().getBean(JwtTokenGenerator.class)
+                    .generateToken(Map.of("sub", "bob", "tenant", "globex")).orElseThrow();
+            Map<String, Object> none = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v1/heatmaps/hour-by-weekday/requests?" + range).bearerAuth(globex),
+                    JSON);
+            assertThat((List<List<Object>>) none.get("values")).allSatisfy(row -> assertThat(row).containsOnlyNulls());
+        }
     }
 }
