@@ -1,0 +1,45 @@
+package io.pulse.serving.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.web.router.Router;
+import io.pulse.serving.testing.ServingProperties;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The OpenAPI document is generated from the code; this fails when it drifts from the routes the server
+ * really has (a route missing from the document, or a documented operation without a route).
+ */
+class OpenApiDocumentIT {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theServedDocumentListsExactlyTheServersRoutes() {
+        try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
+                ServingProperties.withSecret(Map.of()));
+             HttpClient client = server.getApplicationContext().createBean(HttpClient.class, server.getURL())) {
+            String document = client.toBlocking().retrieve("/openapi/pulse-v2.yml");
+            Map<String, Object> openApi = new Yaml().load(document);
+            Set<String> documented = new TreeSet<>();
+            ((Map<String, Map<String, Object>>) openApi.get("paths")).forEach((path, operations) ->
+                    operations.keySet().forEach(method -> documented.add(method.toUpperCase() + " " + path)));
+
+            Set<String> routed = new TreeSet<>();
+            // every GET also answers HEAD implicitly; the document lists the GET
+            server.getApplicationContext().getBean(Router.class).uriRoutes()
+                    .filter(route -> !route.getHttpMethodName().equals("HEAD"))
+                    .forEach(route -> routed.add(route.getHttpMethodName() + " "
+                            + route.getUriMatchTemplate().toString().replaceAll("\\{\\?[^}]*}", "")));
+
+            assertThat(documented).isNotEmpty().isEqualTo(routed);
+            assertThat(document).contains("bearerFormat: JWT");
+        }
+    }
+}
