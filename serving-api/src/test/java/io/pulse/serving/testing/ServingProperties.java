@@ -4,7 +4,10 @@ import io.pulse.contracts.testing.TestServices;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Application properties for tests: a database of the test's own and a test-only JWT signing secret. */
+/**
+ * Application properties for tests: a database and a Redis namespace of the test's own, the test Redis,
+ * and a test-only JWT signing secret.
+ */
 public final class ServingProperties {
 
     public static final String JWT_SECRET = "a-test-only-secret-of-at-least-256-bits-0123456789";
@@ -13,8 +16,11 @@ public final class ServingProperties {
     }
 
     public static Map<String, Object> withSecret(Map<String, Object> more) {
-        Map<String, Object> properties = new HashMap<>(more);
+        Map<String, Object> properties = new HashMap<>();
         properties.put("micronaut.security.token.jwt.signatures.secret.generator.secret", JWT_SECRET);
+        properties.put("redis.uri", TestServices.redisUri());
+        properties.put("pulse.redis.namespace", TestServices.uniqueName("serving-it"));
+        properties.putAll(more);
         return properties;
     }
 

@@ -12,10 +12,10 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.pulse.serving.cache.CachedSeries;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.query.Csv;
 import io.pulse.serving.query.MetricCatalog;
-import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesResult;
 import java.time.Duration;
@@ -34,11 +34,11 @@ public class QueryControllerV1 {
     @Serdeable
     public record Metrics(List<MetricCatalog.Metric> metrics) { }
 
-    private final QueryEngine engine;
+    private final CachedSeries series;
     private final MetricCatalog catalog;
 
-    public QueryControllerV1(QueryEngine engine, MetricCatalog catalog) {
-        this.engine = engine;
+    public QueryControllerV1(CachedSeries series, MetricCatalog catalog) {
+        this.series = series;
         this.catalog = catalog;
     }
 
@@ -55,7 +55,7 @@ public class QueryControllerV1 {
                                   @QueryValue @Nullable String step, @QueryValue @Nullable String aggregate,
                                   @QueryValue @Nullable String groupBy, @QueryValue @Nullable List<String> filter,
                                   @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
-        SeriesResult result = engine.series(caller.tenant(),
+        SeriesResult result = series.series(caller.tenant(),
                 QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
         if (wantsCsv(request, format)) {
             return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
