@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -122,7 +123,7 @@ public final class RollupJob {
 
     public RollupSinks productionSinks() {
         JdbcTarget target = new JdbcTarget(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword(), 2_000, 200);
-        Map<Granularity, org.apache.flink.api.connector.sink2.Sink<Rollup>> tables = new EnumMap<>(Granularity.class);
+        Map<Granularity, Sink<Rollup>> tables = new EnumMap<>(Granularity.class);
         for (Granularity granularity : Granularity.values()) {
             tables.put(granularity, RollupTableSink.create(target, granularity));
         }

@@ -1,6 +1,7 @@
 package io.pulse.serving.cache;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -22,6 +23,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Series results through a Redis cache in front of the query engine. Keys carry the caller's tenant and
@@ -31,6 +34,8 @@ import java.util.Set;
  */
 @Singleton
 public class CachedSeries implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CachedSeries.class);
 
     private final QueryEngine engine;
     private final CacheSettings settings;
@@ -58,19 +63,30 @@ public class CachedSeries implements AutoCloseable {
         invalidations.sync().psubscribe(new RedisKeys(namespace).channel("*", "*"));
     }
 
+    /** Answers from the cache, or from the engine (storing the answer); a Redis outage only costs speed. */
     public SeriesResult series(String tenant, SeriesQuery query) {
         String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + digest(query.toString());
-        String cached = redis.get(key);
-        if (cached != null) {
-            return read(cached);
+        try {
+            String cached = redis.get(key);
+            if (cached != null) {
+                return read(cached);
+            }
+        } catch (RedisException e) {
+            LOG.warn("series cache unavailable, answering from the database", e);
+            return engine.series(tenant, query);
         }
         SeriesResult result = engine.series(tenant, query);
         boolean settled = query.to().plusSeconds(settings.settleSeconds()).isBefore(Instant.now());
-        redis.set(key, write(result), SetArgs.Builder.ex(settled ? settings.closedTtlSeconds() : settings.openTtlSeconds()));
-        if (!settled) {
-            String open = openIndex(tenant, query.metric());
-            redis.sadd(open, key);
-            redis.expire(open, settings.openTtlSeconds());
+        try {
+            redis.set(key, write(result),
+                    SetArgs.Builder.ex(settled ? settings.closedTtlSeconds() : settings.openTtlSeconds()));
+            if (!settled) {
+                String open = openIndex(tenant, query.metric());
+                redis.sadd(open, key);
+                redis.expire(open, settings.openTtlSeconds());
+            }
+        } catch (RedisException e) {
+            LOG.warn("series cache unavailable, answer not stored", e);
         }
         return result;
     }

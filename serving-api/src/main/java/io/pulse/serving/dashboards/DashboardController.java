@@ -112,12 +112,12 @@ public class DashboardController {
                 .encodeToString((last.id() + "/" + last.name()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Dashboard decode(String cursor) {
+    private static DashboardService.Position decode(String cursor) {
         try {
             String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int slash = position.indexOf('/');
-            return new Dashboard(UUID.fromString(position.substring(0, slash)), position.substring(slash + 1), "PT1H",
-                    0, List.of(), null);
+            return new DashboardService.Position(position.substring(slash + 1),
+                    UUID.fromString(position.substring(0, slash)));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new ClientError(HttpStatus.BAD_REQUEST.getCode(), "cursor is not one this API returned");
         }

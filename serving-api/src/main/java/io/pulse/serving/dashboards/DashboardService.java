@@ -24,6 +24,9 @@ public class DashboardService {
         }
     }
 
+    /** A place in the (name, id) order of a tenant's dashboards, where the next page starts after. */
+    public record Position(String name, UUID id) { }
+
     private static final Argument<List<Dashboard.Widget>> WIDGETS = Argument.listOf(Dashboard.Widget.class);
 
     private final DashboardRepository repository;
@@ -63,7 +66,7 @@ public class DashboardService {
     }
 
     /** Up to {@code limit} dashboards after {@code after} (null: from the start), in (name, id) order. */
-    public List<Dashboard> page(String tenant, Dashboard after, int limit) {
+    public List<Dashboard> page(String tenant, Position after, int limit) {
         List<DashboardRow> rows = after == null ? repository.firstPage(tenant, limit)
                 : repository.pageAfter(tenant, after.name(), after.id(), limit);
         return rows.stream().map(this::toApi).toList();

@@ -1,5 +1,6 @@
 package io.pulse.serving.query;
 
+import io.micronaut.http.HttpRequest;
 import java.io.IOException;
 import java.io.Writer;
 import java.time.Instant;
@@ -14,6 +15,12 @@ import java.util.TreeSet;
 public final class Csv {
 
     private Csv() {
+    }
+
+    /** CSV is asked for with {@code format=csv} or an Accept header naming text/csv. */
+    public static boolean requested(HttpRequest<?> request, String format) {
+        return "csv".equalsIgnoreCase(format)
+                || request.accept().stream().anyMatch(type -> type.getName().equals("text/csv"));
     }
 
     public static void write(SeriesResult result, Writer out) throws IOException {

@@ -57,15 +57,9 @@ public class QueryControllerV1 {
                                   @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
         SeriesResult result = series.series(caller.tenant(),
                 QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
-        if (wantsCsv(request, format)) {
+        if (Csv.requested(request, format)) {
             return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
         }
         return HttpResponse.ok(result);
-    }
-
-    /** CSV when asked for with {@code format=csv} or an Accept header naming text/csv. */
-    public static boolean wantsCsv(HttpRequest<?> request, String format) {
-        return "csv".equalsIgnoreCase(format)
-                || request.accept().stream().anyMatch(type -> type.getName().equals("text/csv"));
     }
 }

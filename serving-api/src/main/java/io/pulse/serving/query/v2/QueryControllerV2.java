@@ -19,7 +19,6 @@ import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.QueryException;
 import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesResult;
-import io.pulse.serving.query.v1.QueryControllerV1;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +77,7 @@ public class QueryControllerV2 {
                                   @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
         SeriesResult result = series.series(caller.tenant(),
                 QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
-        if (QueryControllerV1.wantsCsv(request, format)) {
+        if (Csv.requested(request, format)) {
             return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
         }
         return HttpResponse.ok(columnar(result));
