@@ -1,10 +1,7 @@
 package io.pulse.contracts.deadletter;
 
 import io.pulse.contracts.event.Rejection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.pulse.contracts.text.Digests;
 
 /**
  * A rejected event or message, kept in the {@code dead_letter} table with its reason so an operator
@@ -22,18 +19,9 @@ public record DeadLetter(String id, String source, String correlationId, int ind
 
     public static DeadLetter of(String source, String correlationId, int index, String tenant, Rejection rejection,
                                 String payload, long receivedAt) {
-        String origin = correlationId != null ? correlationId : "payload:" + sha256(payload);
-        String id = sha256(source + "|" + origin + "|" + index + "|" + rejection.reason().code());
+        String origin = correlationId != null ? correlationId : "payload:" + Digests.sha256(payload);
+        String id = Digests.sha256(source + "|" + origin + "|" + index + "|" + rejection.reason().code());
         return new DeadLetter(id, source, correlationId, index, tenant, rejection.reason().code(),
                 rejection.message(), payload, receivedAt);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
     }
 }

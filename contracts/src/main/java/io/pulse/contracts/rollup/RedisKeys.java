@@ -1,9 +1,7 @@
 package io.pulse.contracts.rollup;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.pulse.contracts.text.Digests;
+
 
 /**
  * Redis names shared by the rollup job (which publishes) and the serving tier (which subscribes):
@@ -23,15 +21,6 @@ public record RedisKeys(String namespace) implements java.io.Serializable {
     /** Sorted set of recent {@link RollupUpdate}s of one series, scored by version. */
     public String history(SeriesKey key, Granularity granularity) {
         return namespace + ":history:" + key.tenant() + ":" + key.metric() + ":" + granularity.code()
-                + ":" + seriesHash(key.series());
-    }
-
-    private static String seriesHash(String series) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(series.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
+                + ":" + Digests.sha256(key.series()).substring(0, 24);
     }
 }

@@ -10,6 +10,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.ObjectMapper;
 import io.pulse.contracts.rollup.RedisKeys;
+import io.pulse.contracts.text.Digests;
 import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.query.SeriesResult;
@@ -17,11 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +62,7 @@ public class CachedSeries implements AutoCloseable {
 
     /** Answers from the cache, or from the engine (storing the answer); a Redis outage only costs speed. */
     public SeriesResult series(String tenant, SeriesQuery query) {
-        String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + digest(query.toString());
+        String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + Digests.sha256(query.toString());
         try {
             String cached = redis.get(key);
             if (cached != null) {
@@ -125,14 +122,6 @@ public class CachedSeries implements AutoCloseable {
         }
     }
 
-    private static String digest(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
-    }
 
     @PreDestroy
     @Override

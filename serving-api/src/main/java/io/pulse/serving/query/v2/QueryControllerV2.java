@@ -1,7 +1,6 @@
 package io.pulse.serving.query.v2;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -9,15 +8,15 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulse.serving.cache.CachedSeries;
 import io.pulse.serving.caller.Caller;
-import io.pulse.serving.query.Csv;
 import io.pulse.serving.query.MetricCatalog;
+import io.pulse.serving.query.SeriesParameters;
 import io.pulse.serving.query.QueryException;
-import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,16 +70,8 @@ public class QueryControllerV2 {
     @Get(value = "/metrics/{metric}/series{?from,to,step,aggregate,groupBy,filter,limit,format}",
             produces = {MediaType.APPLICATION_JSON, "text/csv"})
     public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
-                                  @QueryValue @Nullable String from, @QueryValue @Nullable String to,
-                                  @QueryValue @Nullable String step, @QueryValue @Nullable String aggregate,
-                                  @QueryValue @Nullable String groupBy, @QueryValue @Nullable List<String> filter,
-                                  @QueryValue @Nullable Integer limit, @QueryValue @Nullable String format) {
-        SeriesResult result = series.series(caller.tenant(),
-                QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit));
-        if (Csv.requested(request, format)) {
-            return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
-        }
-        return HttpResponse.ok(columnar(result));
+                                  @RequestBean SeriesParameters parameters) {
+        return parameters.respond(request, series.series(caller.tenant(), parameters.toQuery(metric)), QueryControllerV2::columnar);
     }
 
     static ColumnarSeries columnar(SeriesResult result) {

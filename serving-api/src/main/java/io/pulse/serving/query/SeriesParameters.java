@@ -1,0 +1,33 @@
+package io.pulse.serving.query;
+
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.io.Writable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.QueryValue;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The query parameters of a series request, bound once for /v1 and /v2 ({@code @RequestBean}), and the
+ * answer in the format asked for: CSV, or JSON in the version's own shape.
+ */
+@Introspected
+public record SeriesParameters(@Nullable @QueryValue String from, @Nullable @QueryValue String to,
+                               @Nullable @QueryValue String step, @Nullable @QueryValue String aggregate,
+                               @Nullable @QueryValue String groupBy, @Nullable @QueryValue List<String> filter,
+                               @Nullable @QueryValue Integer limit, @Nullable @QueryValue String format) {
+
+    public SeriesQuery toQuery(String metric) {
+        return QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit);
+    }
+
+    /** CSV when {@link Csv#requested asked for}, else {@code json} of the result. */
+    public HttpResponse<?> respond(HttpRequest<?> request, SeriesResult result, Function<SeriesResult, Object> json) {
+        if (Csv.requested(request, format)) {
+            return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
+        }
+        return HttpResponse.ok(json.apply(result));
+    }
+}
