@@ -128,7 +128,8 @@ public final class RollupJob {
             tables.put(granularity, RollupTableSink.create(target, granularity));
         }
         return new RollupSinks(tables,
-                new RedisPublicationSink(config.redisUri(), config.redisKeys(), config.historyLength(), 86_400),
+                new RedisPublicationSink(config.redisUri(), config.redisKeys(),
+                        new RedisPublicationSink.Retention(config.historyLength(), config.streamLength(), 86_400)),
                 DeadLetterTableSink.create(target));
     }
 

@@ -24,6 +24,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --redis-uri          redis://127.0.0.1:6379
  * --redis-namespace    pulse             prefix of every Redis key and channel
  * --history-length     360               recent results kept per series and granularity in Redis
+ * --stream-length      10000             recent results kept per (tenant, metric) in its Redis stream,
+ *                                        which bounds how far back a live subscriber can resume
  * --checkpoint-interval-ms 2000
  * --checkpoint-dir     file:///tmp/pulse-checkpoints   durable storage for checkpoints (s3://, hdfs://, file://);
  *                                        kept on cancellation so a job can be restarted from it
@@ -39,6 +41,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  */
 public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
                               String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
+                              int streamLength,
                               Duration checkpointInterval, String checkpointDir, Duration outOfOrderness, Duration idleness,
                               Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
@@ -58,6 +61,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 p.get("redis-uri", "redis://127.0.0.1:6379"),
                 new RedisKeys(p.get("redis-namespace", RedisKeys.DEFAULT.namespace())),
                 p.getInt("history-length", 360),
+                p.getInt("stream-length", 10_000),
                 Duration.ofMillis(p.getLong("checkpoint-interval-ms", 2_000)),
                 p.get("checkpoint-dir", "file://" + System.getProperty("java.io.tmpdir") + "/pulse-checkpoints"),
                 Duration.ofMillis(p.getLong("out-of-orderness-ms", 2_000)),

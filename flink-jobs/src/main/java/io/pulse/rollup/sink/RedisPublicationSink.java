@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.Rollup;
+import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.RollupUpdate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,10 +32,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Publishes final window results on Redis only after the checkpoint that holds them completes: the
  * writer collects a checkpoint's results as one committable; the committer (run on checkpoint
- * completion, and again for pending committables after a recovery) adds each to its series' capped
- * history (a sorted set scored by version, so a repeat is a no-op) and then publishes it on the
- * (tenant, metric) channel. A repeat publication after recovery carries the same version, which
- * subscribers drop.
+ * completion, and again for pending committables after a recovery) runs {@link RollupPublication#SCRIPT}
+ * for each: add to the series' capped history (a sorted set scored by version), append to the metric's
+ * capped stream and publish on the (tenant, metric) channel with the stream id. A result already in the
+ * history, i.e. a commit repeated after a recovery, is not streamed or published again.
  */
 public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitter<List<Publication>> {
 
@@ -40,14 +43,19 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
 
     private final String redisUri;
     private final RedisKeys keys;
-    private final int historyLength;
-    private final long historyTtlSeconds;
+    private final Retention retention;
 
-    public RedisPublicationSink(String redisUri, RedisKeys keys, int historyLength, long historyTtlSeconds) {
+    /**
+     * How much Redis keeps: results per series history, results per metric stream (how far back a live
+     * subscriber can resume), and how long both live after their last write.
+     */
+    public record Retention(int historyLength, int streamLength, long ttlSeconds) implements java.io.Serializable {
+    }
+
+    public RedisPublicationSink(String redisUri, RedisKeys keys, Retention retention) {
         this.redisUri = redisUri;
         this.keys = keys;
-        this.historyLength = historyLength;
-        this.historyTtlSeconds = historyTtlSeconds;
+        this.retention = retention;
     }
 
     @Override
@@ -58,7 +66,7 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
 
     @Override
     public Committer<List<Publication>> createCommitter(CommitterInitContext context) {
-        return new RedisCommitter(redisUri, historyLength, historyTtlSeconds);
+        return new RedisCommitter(redisUri, retention);
     }
 
     @Override
@@ -83,8 +91,10 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
             } catch (JsonProcessingException e) {
                 throw new IOException("cannot encode rollup", e);
             }
-            pending.add(new Publication(keys.channel(rollup.key().tenant(), rollup.key().metric()),
-                    keys.history(rollup.key(), rollup.granularity()), rollup.version(), json));
+            String tenant = rollup.key().tenant();
+            String metric = rollup.key().metric();
+            pending.add(new Publication(keys.channel(tenant, metric), keys.history(rollup.key(), rollup.granularity()),
+                    keys.stream(tenant, metric), rollup.version(), json));
         }
 
         @Override
@@ -110,14 +120,14 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
         private static final int MAX_RETRIES = 5;
         private final RedisClient client;
         private final StatefulRedisConnection<String, String> connection;
-        private final int historyLength;
-        private final long historyTtlSeconds;
+        private final Retention retention;
+        private String scriptSha;
 
-        RedisCommitter(String redisUri, int historyLength, long historyTtlSeconds) {
+        RedisCommitter(String redisUri, Retention retention) {
             this.client = RedisClient.create(redisUri);
             this.connection = client.connect();
-            this.historyLength = historyLength;
-            this.historyTtlSeconds = historyTtlSeconds;
+            this.retention = retention;
+            this.scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT);
         }
 
         @Override
@@ -126,6 +136,9 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
                 try {
                     publish(request.getCommittable());
                 } catch (Exception e) {
+                    if (e.getCause() instanceof RedisNoScriptException) {
+                        scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT); // Redis restarted
+                    }
                     if (request.getNumberOfRetries() < MAX_RETRIES) {
                         request.retryLater();
                     } else {
@@ -135,17 +148,17 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
             }
         }
 
-        /** Pipelines the whole batch: history first, then the publication, in the batch's order. */
+        /** Pipelines the whole batch, one script run per result, in the batch's order. */
         private void publish(List<Publication> batch) throws Exception {
             RedisAsyncCommands<String, String> redis = connection.async();
             connection.setAutoFlushCommands(false);
-            List<RedisFuture<?>> replies = new ArrayList<>(batch.size() * 4);
+            List<RedisFuture<?>> replies = new ArrayList<>(batch.size());
             try {
-                for (Publication publication : batch) {
-                    replies.add(redis.zadd(publication.historyKey(), publication.version(), publication.json()));
-                    replies.add(redis.zremrangebyrank(publication.historyKey(), 0, -historyLength - 1));
-                    replies.add(redis.expire(publication.historyKey(), historyTtlSeconds));
-                    replies.add(redis.publish(publication.channel(), publication.json()));
+                for (Publication p : batch) {
+                    replies.add(redis.evalsha(scriptSha, ScriptOutputType.VALUE,
+                            RollupPublication.keys(p.historyKey(), p.streamKey()),
+                            RollupPublication.args(p.version(), p.json(), retention.historyLength(),
+                                    retention.ttlSeconds(), retention.streamLength(), p.channel())));
                 }
                 connection.flushCommands();
             } finally {
@@ -166,7 +179,7 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
     static final class PublicationsSerializer implements SimpleVersionedSerializer<List<Publication>> {
         @Override
         public int getVersion() {
-            return 1;
+            return 2;
         }
 
         @Override
@@ -177,6 +190,7 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
             for (Publication publication : batch) {
                 writeString(out, publication.channel());
                 writeString(out, publication.historyKey());
+                writeString(out, publication.streamKey());
                 out.writeLong(publication.version());
                 writeString(out, publication.json());
             }
@@ -185,14 +199,14 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
 
         @Override
         public List<Publication> deserialize(int version, byte[] serialized) throws IOException {
-            if (version != 1) {
+            if (version != 2) {
                 throw new IOException("unknown committable version " + version);
             }
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized));
             int size = in.readInt();
             List<Publication> batch = new ArrayList<>(size);
             for (int i = 0; i < size; i++) {
-                batch.add(new Publication(readString(in), readString(in), in.readLong(), readString(in)));
+                batch.add(new Publication(readString(in), readString(in), readString(in), in.readLong(), readString(in)));
             }
             return batch;
         }

@@ -3,7 +3,10 @@ package io.pulse.rollup.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -11,8 +14,11 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.testing.TestServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The Redis sink against a real Redis: nothing leaves the writer before its checkpoint is committed. */
 class RedisPublicationSinkIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SeriesKey KEY = SeriesKey.of("acme", "latency", Map.of("region", "eu"));
 
     private final RedisKeys keys = new RedisKeys(TestServices.uniqueName("sink-it"));
@@ -50,7 +57,7 @@ class RedisPublicationSinkIT {
 
     @AfterEach
     void close() {
-        redis.del(keys.history(KEY, Granularity.TEN_SECONDS));
+        redis.del(keys.history(KEY, Granularity.TEN_SECONDS), keys.stream("acme", "latency"));
         subscription.close();
         client.shutdown();
     }
@@ -108,7 +115,8 @@ class RedisPublicationSinkIT {
     @Test
     @SuppressWarnings("deprecation")
     void publishesOnlyOnCommitKeepsACappedHistoryAndRepeatsHarmlessly() throws Exception {
-        RedisPublicationSink sink = new RedisPublicationSink(TestServices.redisUri(), keys, 3, 60);
+        RedisPublicationSink sink = new RedisPublicationSink(TestServices.redisUri(), keys,
+                new RedisPublicationSink.Retention(3, 4, 60));
         CommittingSinkWriter<Rollup, List<Publication>> writer = sink.createWriter((org.apache.flink.api.connector.sink2.Sink.InitContext) null);
         for (long version = 1; version <= 5; version++) {
             writer.write(rollup(version * 10_000, version), null);
@@ -137,9 +145,30 @@ class RedisPublicationSinkIT {
                     .last().asString().contains("\"version\":5");
             assertThat(redis.ttl(history)).isBetween(1L, 60L);
 
+            List<RollupPublication> publications = received.stream().map(RedisPublicationSinkIT::read).toList();
+            assertThat(publications).extracting(p -> p.update().version()).containsExactly(1L, 2L, 3L, 4L, 5L);
+            // each publication names its entry in the metric's stream, in the stream's order
+            assertThat(redis.xrange(keys.stream("acme", "latency"), Range.create("-", "+")))
+                    .extracting(StreamMessage::getId)
+                    .containsExactlyElementsOf(publications.stream().map(RollupPublication::id).toList());
+
             committer.commit(new ArrayList<>(List.of(new Request(restored)))); // a recovery re-commits
-            await().until(() -> received.size() == 10);
+            writer.write(rollup(60_000, 6), null);
+            committer.commit(List.of(new Request(writer.prepareCommit().iterator().next())));
+            // the repeat added nothing: the next publication received is the new result
+            await().until(() -> received.size() >= 6);
+            assertThat(received).hasSize(6);
+            assertThat(read(received.get(5)).update().version()).isEqualTo(6);
             assertThat(redis.zrange(history, 0, -1)).hasSize(3);
+            assertThat(redis.xlen(keys.stream("acme", "latency"))).isEqualTo(6);
+        }
+    }
+
+    private static RollupPublication read(String json) {
+        try {
+            return JSON.readValue(json, RollupPublication.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

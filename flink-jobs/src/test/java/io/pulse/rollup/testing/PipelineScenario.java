@@ -15,6 +15,7 @@ import io.pulse.contracts.amqp.EventTopology;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.testing.TestServices;
@@ -76,7 +77,7 @@ public final class PipelineScenario implements AutoCloseable {
             @Override
             public void message(String pattern, String channel, String message) {
                 try {
-                    published.add(JSON.readValue(message, RollupUpdate.class));
+                    published.add(JSON.readValue(message, RollupPublication.class).update());
                 } catch (Exception e) {
                     throw new IllegalStateException("unreadable publication on " + channel, e);
                 }
