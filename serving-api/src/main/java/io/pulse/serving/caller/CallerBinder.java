@@ -26,15 +26,20 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     @Override
     public BindingResult<Caller> bind(ArgumentConversionContext<Caller> context, HttpRequest<?> request) {
+        Optional<Caller> caller = callerOf(request);
+        return caller.isEmpty() ? BindingResult.unsatisfied() : () -> caller;
+    }
+
+    /** The authenticated caller of {@code request}; empty when anonymous, refused without a valid tenant. */
+    public static Optional<Caller> callerOf(HttpRequest<?> request) {
         Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
         if (authentication.isEmpty()) {
-            return BindingResult.unsatisfied();
+            return Optional.empty();
         }
         Object tenant = authentication.get().getAttributes().get(TENANT_CLAIM);
         if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
             throw new AuthorizationException(authentication.get());
         }
-        Caller caller = new Caller(name, authentication.get().getName());
-        return () -> Optional.of(caller);
+        return Optional.of(new Caller(name, authentication.get().getName()));
     }
 }

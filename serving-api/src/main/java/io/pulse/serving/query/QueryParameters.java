@@ -50,7 +50,8 @@ public final class QueryParameters {
         }
     }
 
-    private static List<DimensionFilter> filters(List<String> specs) {
+    /** Filters written {@code dimension:op:value}; repeated IN or NOT on one dimension join their values. */
+    public static List<DimensionFilter> filters(List<String> specs) {
         Map<String, DimensionFilter.Operator> operators = new LinkedHashMap<>();
         Map<String, List<String>> values = new LinkedHashMap<>();
         for (String spec : specs == null ? List.<String>of() : specs) {

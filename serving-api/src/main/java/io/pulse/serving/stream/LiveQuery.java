@@ -1,0 +1,168 @@
+package io.pulse.serving.stream;
+
+import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.rollup.RollupPublication;
+import io.pulse.serving.query.QueryEngine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live spec of one tenant on this instance, shared by all its subscribers. A publication that
+ * matches marks its group's bucket changed; shortly after (so a checkpoint's burst becomes one delta) the
+ * changed points are recomputed from the stored rows and handed to every subscriber.
+ */
+final class LiveQuery implements Consumer<RollupPublication> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveQuery.class);
+    private static final long RETRY_MILLIS = 1_000;
+
+    private final String tenant;
+    private final LiveSpec spec;
+    private final QueryEngine engine;
+    private final ScheduledExecutorService executor;
+    private final long batchMillis;
+    private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
+    private Map<LiveChange.Point, StreamId> changed = new HashMap<>();
+    private boolean flushScheduled;
+
+    LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis) {
+        this.tenant = tenant;
+        this.spec = spec;
+        this.engine = engine;
+        this.executor = executor;
+        this.batchMillis = batchMillis;
+    }
+
+    /**
+     * A subscriber that holds deltas back until its first frame (snapshot or replay, which covers the
+     * stream up to a cursor) is out, then passes on only points changed after that cursor.
+     */
+    static final class Subscriber {
+        private final LiveListener listener;
+        private StreamId cursor;
+        private List<Delta> held = new ArrayList<>();
+
+        private record Delta(StreamId cursor, List<LiveChange> changes) { }
+
+        Subscriber(LiveListener listener) {
+            this.listener = listener;
+        }
+
+        synchronized void open(StreamId firstFrameCursor) {
+            cursor = firstFrameCursor;
+            List<Delta> waiting = held;
+            held = null;
+            waiting.forEach(d -> deliver(d.cursor(), d.changes()));
+        }
+
+        synchronized void deliver(StreamId deltaCursor, List<LiveChange> changes) {
+            if (held != null) {
+                held.add(new Delta(deltaCursor, changes));
+                return;
+            }
+            List<LiveChange> unseen = changes.stream().filter(c -> c.touchedBy().compareTo(cursor) > 0).toList();
+            if (!unseen.isEmpty()) {
+                cursor = StreamId.max(cursor, deltaCursor);
+                listener.delta(cursor, unseen);
+            }
+        }
+    }
+
+    void add(Subscriber subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    /** Removes a subscriber; true when none is left. */
+    boolean remove(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+        return subscribers.isEmpty();
+    }
+
+    boolean matches(RollupPublication publication) {
+        return spec.matches(publication.update());
+    }
+
+    @Override
+    public void accept(RollupPublication publication) {
+        if (!matches(publication)) {
+            return;
+        }
+        synchronized (this) {
+            changed.merge(point(publication), StreamId.parse(publication.id()), StreamId::max);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                executor.schedule(this::flush, batchMillis, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    LiveChange.Point point(RollupPublication publication) {
+        return new LiveChange.Point(spec.groupOf(publication.update().series()), publication.update().bucketStart());
+    }
+
+    private void flush() {
+        Map<LiveChange.Point, StreamId> points;
+        synchronized (this) {
+            points = changed;
+            changed = new HashMap<>();
+            flushScheduled = false;
+        }
+        List<LiveChange> changes;
+        try {
+            changes = recompute(points);
+        } catch (RuntimeException e) {
+            LOG.warn("live recomputation failed, retrying in a second", e);
+            synchronized (this) {
+                points.forEach((point, id) -> changed.merge(point, id, StreamId::max));
+                if (!flushScheduled) {
+                    flushScheduled = true;
+                    executor.schedule(this::flush, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+            return;
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        StreamId cursor = changes.stream().map(LiveChange::touchedBy).max(Comparator.naturalOrder()).orElseThrow();
+        for (Subscriber subscriber : subscribers) {
+            subscriber.deliver(cursor, changes);
+        }
+    }
+
+    /** The current values of the given points, read and merged from the stored rows, in time order. */
+    List<LiveChange> recompute(Map<LiveChange.Point, StreamId> points) {
+        if (points.isEmpty()) {
+            return List.of();
+        }
+        long from = points.keySet().stream().mapToLong(LiveChange.Point::time).min().orElseThrow();
+        long to = points.keySet().stream().mapToLong(LiveChange.Point::time).max().orElseThrow() + 1;
+        Map<LiveChange.Point, List<RollupAggregate>> rows = new HashMap<>();
+        engine.rows(tenant, spec.query(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), 0), spec.window(),
+                (dimensions, time, aggregate) -> {
+                    LiveChange.Point point = new LiveChange.Point(spec.groupOf(dimensions), time);
+                    if (points.containsKey(point)) {
+                        rows.computeIfAbsent(point, p -> new ArrayList<>()).add(aggregate);
+                    }
+                });
+        List<LiveChange> changes = new ArrayList<>(rows.size());
+        rows.forEach((point, aggregates) -> {
+            RollupAggregate merged = RollupAggregate.mergeAll(aggregates);
+            changes.add(new LiveChange(point.group(), point.time(), spec.aggregate().of(merged), merged.count(),
+                    points.get(point)));
+        });
+        changes.sort(Comparator.comparingLong(LiveChange::time).thenComparing(c -> c.group().toString()));
+        return changes;
+    }
+}

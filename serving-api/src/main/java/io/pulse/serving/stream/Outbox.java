@@ -1,0 +1,129 @@
+package io.pulse.serving.stream;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+
+/**
+ * The frames waiting for one client, sent one at a time so a slow reader holds them here rather than in
+ * the network stack. Past {@code capacity} frames, deltas of the same subscription are merged into one
+ * (newest value per point) and heartbeats dropped; a client over capacity for {@code slowCloseMillis}
+ * is closed with {@link #SLOW_CONSUMER}.
+ */
+final class Outbox {
+
+    /** Close code for a client that stays too slow to take its frames (docs/streaming.md). */
+    static final int SLOW_CONSUMER = 4008;
+
+    /** A frame, rendered only when it is its turn, so sequence numbers follow the sending order. */
+    interface Frame {
+        String render();
+
+        /** Whether the frame may be dropped when the client falls behind. */
+        default boolean droppable() {
+            return false;
+        }
+
+        /** Frames with the same non-null key may be merged into one; the earlier keeps its place. */
+        default Object mergeKey() {
+            return null;
+        }
+
+        default Frame mergedWith(Frame newer) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** Where frames go: the client's socket. */
+    interface Transport {
+        CompletionStage<?> send(String text);
+
+        void close(int code, String reason);
+    }
+
+    private final Transport transport;
+    private final int capacity;
+    private final long slowCloseMillis;
+    private final LongSupplier clock;
+    private ArrayDeque<Frame> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean closed;
+    private long behindSince = -1;
+
+    Outbox(Transport transport, int capacity, long slowCloseMillis, LongSupplier clock) {
+        this.transport = transport;
+        this.capacity = capacity;
+        this.slowCloseMillis = slowCloseMillis;
+        this.clock = clock;
+    }
+
+    synchronized void offer(Frame frame) {
+        if (closed) {
+            return;
+        }
+        queue.add(frame);
+        if (queue.size() > capacity) {
+            conflate();
+            long now = clock.getAsLong();
+            if (behindSince < 0) {
+                behindSince = now;
+            } else if (now - behindSince >= slowCloseMillis) {
+                closed = true;
+                queue.clear();
+                transport.close(SLOW_CONSUMER, "too slow: frames waited over " + slowCloseMillis + " ms");
+                return;
+            }
+        }
+        pump();
+    }
+
+    synchronized int waiting() {
+        return queue.size();
+    }
+
+    private void pump() {
+        while (!sending && !closed && !queue.isEmpty()) {
+            String text = queue.poll().render();
+            sending = true;
+            transport.send(text).whenComplete((ignored, failure) -> sent(failure));
+        }
+    }
+
+    private synchronized void sent(Throwable failure) {
+        sending = false;
+        if (failure != null) {
+            closed = true; // the connection is gone; its close handler releases the subscriptions
+            queue.clear();
+            return;
+        }
+        if (queue.size() <= capacity / 2) {
+            behindSince = -1;
+        }
+        pump();
+    }
+
+    private void conflate() {
+        List<Frame> kept = new ArrayList<>(queue.size());
+        Map<Object, Integer> positions = new HashMap<>();
+        for (Frame frame : queue) {
+            if (frame.droppable()) {
+                continue;
+            }
+            Object key = frame.mergeKey();
+            Integer position = key == null ? null : positions.get(key);
+            if (position == null) {
+                if (key != null) {
+                    positions.put(key, kept.size());
+                }
+                kept.add(frame);
+            } else {
+                kept.set(position, kept.get(position).mergedWith(frame));
+            }
+        }
+        queue = new ArrayDeque<>(kept);
+    }
+}
