@@ -40,7 +40,7 @@ public class HeatmapController {
         List<String> names = metrics == null ? List.of() : Arrays.stream(metrics.split(",")).map(String::trim).toList();
         Heatmaps.Correlation correlation = heatmaps.correlation(caller.tenant(), names, range.from(), range.to(),
                 range.aggregate());
-        return new Matrix(names, names, rows(correlation.values()));
+        return new Matrix(names, names, Heatmaps.cells(correlation.values()));
     }
 
     @Get(uris = {"/v1/heatmaps/hour-by-weekday/{metric}{?from,to,aggregate}",
@@ -54,14 +54,6 @@ public class HeatmapController {
         for (int hour = 0; hour < 24; hour++) {
             hours.add(String.format("%02d", hour));
         }
-        return new Matrix(WEEKDAYS, hours, rows(matrix.values()));
-    }
-
-    private static List<List<Double>> rows(double[][] values) {
-        List<List<Double>> rows = new ArrayList<>();
-        for (double[] row : values) {
-            rows.add(Arrays.stream(row).mapToObj(v -> Double.isFinite(v) ? v : null).toList());
-        }
-        return rows;
+        return new Matrix(WEEKDAYS, hours, Heatmaps.cells(matrix.values()));
     }
 }

@@ -104,4 +104,13 @@ public class Heatmaps {
         }
         return new HourByWeekday(metric, aggregate.code(), values);
     }
+
+    /** A matrix as rows of cells, the undefined ones (NaN: a constant or empty series) as null. */
+    public static List<List<Double>> cells(double[][] values) {
+        List<List<Double>> rows = new java.util.ArrayList<>();
+        for (double[] row : values) {
+            rows.add(java.util.Arrays.stream(row).mapToObj(v -> Double.isFinite(v) ? v : null).toList());
+        }
+        return rows;
+    }
 }

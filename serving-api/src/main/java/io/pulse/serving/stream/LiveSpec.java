@@ -4,6 +4,8 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.serving.query.Aggregate;
 import io.pulse.serving.query.DimensionFilter;
+import io.pulse.serving.query.QueryException;
+import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesQuery;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -20,6 +22,25 @@ public record LiveSpec(String metric, Granularity window, Aggregate aggregate, L
     public LiveSpec {
         filters = List.copyOf(filters);
         groupBy = List.copyOf(groupBy);
+    }
+
+    /**
+     * A spec from a request's fields, as WebSocket and GraphQL clients send them: window and aggregate
+     * codes (defaults 10s and count), filters written {@code dimension:op:value}.
+     */
+    public static LiveSpec of(String metric, String window, String aggregate, List<String> filters,
+                              List<String> groupBy) {
+        if (metric == null) {
+            throw new QueryException("metric is required");
+        }
+        Granularity granularity;
+        try {
+            granularity = Granularity.fromCode(window == null ? "10s" : window);
+        } catch (IllegalArgumentException e) {
+            throw new QueryException("window must be one of 10s, 1m, 1h, 5m-every-10s");
+        }
+        return new LiveSpec(metric, granularity, aggregate == null ? Aggregate.COUNT : Aggregate.fromCode(aggregate),
+                QueryParameters.filters(filters), groupBy == null ? List.of() : groupBy);
     }
 
     /** Whether a published result is part of this spec: same metric and window, filters pass. */

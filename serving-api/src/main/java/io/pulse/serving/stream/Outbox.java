@@ -1,5 +1,7 @@
 package io.pulse.serving.stream;
 
+import io.micronaut.websocket.CloseReason;
+import io.micronaut.websocket.WebSocketSession;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,13 +16,13 @@ import java.util.function.LongSupplier;
  * (newest value per point) and heartbeats dropped; a client over capacity for {@code slowCloseMillis}
  * is closed with {@link #SLOW_CONSUMER}.
  */
-final class Outbox {
+public final class Outbox {
 
     /** Close code for a client that stays too slow to take its frames (docs/streaming.md). */
-    static final int SLOW_CONSUMER = 4008;
+    public static final int SLOW_CONSUMER = 4008;
 
     /** A frame, rendered only when it is its turn, so sequence numbers follow the sending order. */
-    interface Frame {
+    public interface Frame {
         String render();
 
         /** Whether the frame may be dropped when the client falls behind. */
@@ -39,7 +41,7 @@ final class Outbox {
     }
 
     /** Where frames go: the client's socket. */
-    interface Transport {
+    public interface Transport {
         CompletionStage<?> send(String text);
 
         void close(int code, String reason);
@@ -54,14 +56,29 @@ final class Outbox {
     private boolean closed;
     private long behindSince = -1;
 
-    Outbox(Transport transport, int capacity, long slowCloseMillis, LongSupplier clock) {
+    public Outbox(Transport transport, int capacity, long slowCloseMillis, LongSupplier clock) {
         this.transport = transport;
         this.capacity = capacity;
         this.slowCloseMillis = slowCloseMillis;
         this.clock = clock;
     }
 
-    synchronized void offer(Frame frame) {
+    /** The outbox of a WebSocket session, sized by the stream settings. */
+    public static Outbox of(WebSocketSession session, StreamSettings settings) {
+        return new Outbox(new Transport() {
+            @Override
+            public CompletionStage<?> send(String text) {
+                return session.sendAsync(text);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                session.close(new CloseReason(code, reason));
+            }
+        }, settings.bufferFrames(), settings.slowCloseSeconds() * 1000L, System::currentTimeMillis);
+    }
+
+    public synchronized void offer(Frame frame) {
         if (closed) {
             return;
         }

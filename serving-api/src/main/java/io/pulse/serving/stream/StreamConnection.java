@@ -1,12 +1,9 @@
 package io.pulse.serving.stream;
 
 import io.micronaut.serde.ObjectMapper;
-import io.pulse.contracts.rollup.Granularity;
 import io.pulse.serving.caller.Caller;
-import io.pulse.serving.query.Aggregate;
 import io.pulse.serving.query.QueryException;
 import io.pulse.serving.query.QueryLimits;
-import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesResult;
 import io.pulse.serving.stream.StreamMessages.ClientMessage;
 import java.io.IOException;
@@ -19,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One client's stream connection: its subscriptions and its outbox. */
-final class StreamConnection {
+final class StreamConnection implements SocketConnections.Connection {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamConnection.class);
     private static final int MAX_SUBSCRIPTION_ID = 64;
@@ -33,17 +30,17 @@ final class StreamConnection {
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
 
     StreamConnection(Caller caller, LiveStreams streams, StreamSettings settings, QueryLimits limits,
-                     ObjectMapper json, Outbox.Transport transport) {
+                     ObjectMapper json, Outbox outbox) {
         this.caller = caller;
         this.streams = streams;
         this.settings = settings;
         this.limits = limits;
         this.json = json;
-        this.outbox = new Outbox(transport, settings.bufferFrames(), settings.slowCloseSeconds() * 1000L,
-                System::currentTimeMillis);
+        this.outbox = outbox;
     }
 
-    void receive(String text) {
+    @Override
+    public void receive(String text) {
         ClientMessage message;
         try {
             message = json.readValue(text, ClientMessage.class);
@@ -64,7 +61,8 @@ final class StreamConnection {
     }
 
     /** The connection ended: every subscription stops. */
-    void close() {
+    @Override
+    public void close() {
         subscriptions.values().forEach(Subscription::close);
         subscriptions.clear();
     }
@@ -79,7 +77,8 @@ final class StreamConnection {
         LiveStreams.Resume resume;
         int points;
         try {
-            spec = spec(message);
+            spec = LiveSpec.of(message.metric(), message.window(), message.aggregate(), message.filters(),
+                    message.groupBy());
             resume = message.resume() == null ? null
                     : new LiveStreams.Resume(message.resume().seq(), StreamId.parse(message.resume().cursor()));
             points = message.points() == null ? settings.snapshotPoints() : message.points();
@@ -104,22 +103,6 @@ final class StreamConnection {
             subscriptions.put(id, subscription);
         }
         streams.executor().execute(() -> subscription.start(spec, points, resume));
-    }
-
-    private LiveSpec spec(ClientMessage message) {
-        if (message.metric() == null) {
-            throw new QueryException("metric is required");
-        }
-        Granularity window;
-        try {
-            window = Granularity.fromCode(message.window() == null ? "10s" : message.window());
-        } catch (IllegalArgumentException e) {
-            throw new QueryException("window must be one of 10s, 1m, 1h, 5m-every-10s");
-        }
-        return new LiveSpec(message.metric(), window,
-                message.aggregate() == null ? Aggregate.COUNT : Aggregate.fromCode(message.aggregate()),
-                QueryParameters.filters(message.filters()),
-                message.groupBy() == null ? List.of() : message.groupBy());
     }
 
     private void unsubscribe(String id) {

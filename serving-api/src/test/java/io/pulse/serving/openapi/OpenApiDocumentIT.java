@@ -6,6 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.web.router.Router;
+import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.ServingProperties;
 import java.util.Map;
 import java.util.Set;
@@ -19,11 +20,17 @@ import org.yaml.snakeyaml.Yaml;
  */
 class OpenApiDocumentIT {
 
+    /** Routes OpenAPI cannot describe, each documented by its own contract (docs/streaming.md, schema.graphqls). */
+    private static final Set<String> DESCRIBED_ELSEWHERE =
+            Set.of("GET /v1/stream", "GET /graphql-ws", "GET /graphql", "POST /graphql");
+
     @Test
     @SuppressWarnings("unchecked")
     void theServedDocumentListsExactlyTheServersRoutes() {
+        TestServices.Postgres postgres = TestServices.postgres();
+        String url = postgres.createDatabase("pulse_openapi");
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class,
-                ServingProperties.withSecret(Map.of()));
+                ServingProperties.forDatabase(url, Map.of("pulse.schema.manage", false)));
              HttpClient client = server.getApplicationContext().createBean(HttpClient.class, server.getURL())) {
             String document = client.toBlocking().retrieve("/openapi/pulse-v2.yml");
             Map<String, Object> openApi = new Yaml().load(document);
@@ -38,8 +45,11 @@ class OpenApiDocumentIT {
                     .forEach(route -> routed.add(route.getHttpMethodName() + " "
                             + route.getUriMatchTemplate().toString().replaceAll("\\{\\?[^}]*}", "")));
 
+            routed.removeAll(DESCRIBED_ELSEWHERE);
             assertThat(documented).isNotEmpty().isEqualTo(routed);
             assertThat(document).contains("bearerFormat: JWT");
+        } finally {
+            postgres.dropDatabase(url);
         }
     }
 }

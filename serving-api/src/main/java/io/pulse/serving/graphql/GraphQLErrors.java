@@ -1,0 +1,48 @@
+package io.pulse.serving.graphql;
+
+import graphql.GraphqlErrorBuilder;
+import graphql.execution.DataFetcherExceptionHandler;
+import graphql.execution.DataFetcherExceptionHandlerParameters;
+import graphql.execution.DataFetcherExceptionHandlerResult;
+import io.pulse.serving.errors.ClientError;
+import io.pulse.serving.stream.StreamException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Field errors as GraphQL errors: a refused request keeps our message (never the caller's input) and a
+ * code in {@code extensions}; anything else is logged and answered as an internal error, without
+ * details a client should not see.
+ */
+final class GraphQLErrors implements DataFetcherExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraphQLErrors.class);
+
+    @Override
+    public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
+            DataFetcherExceptionHandlerParameters parameters) {
+        Throwable failure = parameters.getException();
+        while (failure instanceof CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        String message;
+        String code;
+        if (failure instanceof StreamException refused) {
+            message = refused.getMessage();
+            code = refused.code();
+        } else if (failure instanceof ClientError refused) {
+            message = refused.getMessage();
+            code = "bad_request";
+        } else {
+            LOG.error("GraphQL field {} failed", parameters.getPath(), failure);
+            message = "internal error";
+            code = "internal";
+        }
+        return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(
+                GraphqlErrorBuilder.newError().message(message).path(parameters.getPath())
+                        .location(parameters.getSourceLocation()).extensions(Map.of("code", code)).build()).build());
+    }
+}
