@@ -173,12 +173,16 @@ public final class RollupAggregate {
         return distinct == null ? null : distinct.toCompactByteArray();
     }
 
-    /** Rebuilds an aggregate from its stored columns. */
+    /**
+     * Rebuilds an aggregate from its stored columns. A reader that needs no percentiles (or no distinct
+     * count) may pass null for that sketch and skip reading and decoding it.
+     */
     public static RollupAggregate fromStored(long count, double sum, double min, double max,
                                              byte[] quantileSketch, byte[] distinctSketch) {
         try {
-            DDSketch quantiles = DDSketch.decode(ByteArrayInput.wrap(quantileSketch),
-                    () -> new CollapsingLowestDenseStore(MAX_BINS), MAPPING);
+            DDSketch quantiles = quantileSketch == null ? newQuantileSketch()
+                    : DDSketch.decode(ByteArrayInput.wrap(quantileSketch), () -> new CollapsingLowestDenseStore(MAX_BINS),
+                            MAPPING);
             HllSketch distinct = distinctSketch == null ? null
                     : HllSketch.heapify(distinctSketch).copyAs(TgtHllType.HLL_8);
             RollupAggregate aggregate = new RollupAggregate(quantiles, distinct);
@@ -246,5 +250,52 @@ public final class RollupAggregate {
         byte[] bytes = new byte[length];
         in.readFully(bytes);
         return bytes;
+    }
+
+    /**
+     * Merges stored rows into one aggregate, decoding each row's sketches straight into the result
+     * rather than into a sketch of its own: the read path of queries over many rows. A row may leave out
+     * (null) a sketch the reader does not need.
+     */
+    public static final class Merger {
+        private final RollupAggregate result = new RollupAggregate();
+        private Union union;
+        private long rows;
+
+        public void add(long count, double sum, double min, double max, byte[] quantileSketch, byte[] distinctSketch) {
+            rows++;
+            result.count += count;
+            result.sum += sum;
+            if (count > 0) {
+                result.min = Math.min(result.min, min);
+                result.max = Math.max(result.max, max);
+            }
+            try {
+                if (quantileSketch != null) {
+                    result.quantiles.decodeAndMergeWith(ByteArrayInput.wrap(quantileSketch));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("corrupt quantile sketch", e);
+            }
+            if (distinctSketch != null) {
+                if (union == null) {
+                    union = new Union(HLL_LG_K);
+                }
+                union.update(HllSketch.heapify(distinctSketch));
+            }
+        }
+
+        /** Whether no row was added. */
+        public boolean isEmpty() {
+            return rows == 0;
+        }
+
+        public RollupAggregate result() {
+            if (union != null) {
+                result.distinct = union.getResult(TgtHllType.HLL_8);
+                union = null;
+            }
+            return result;
+        }
     }
 }

@@ -243,4 +243,35 @@ class RollupAggregateTest {
             assertSameWindow(RollupAggregate.mergeAll(panes), direct(timed, start, end));
         }
     }
+
+    @Test
+    void mergingStoredRowsEqualsMergingTheRebuiltAggregates() {
+        Random random = new Random(5);
+        java.util.List<RollupAggregate> parts = new java.util.ArrayList<>();
+        RollupAggregate.Merger merger = new RollupAggregate.Merger();
+        RollupAggregate.Merger countsOnly = new RollupAggregate.Merger();
+        assertThat(merger.isEmpty()).isTrue();
+        for (int part = 0; part < 20; part++) {
+            RollupAggregate aggregate = aggregateOf(lognormal(random, 200), part * 37);
+            parts.add(RollupAggregate.fromStored(aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max(),
+                    aggregate.quantileSketchBytes(), aggregate.distinctSketchBytes()));
+            merger.add(aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max(),
+                    aggregate.quantileSketchBytes(), aggregate.distinctSketchBytes());
+            countsOnly.add(aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max(), null, null);
+        }
+        RollupAggregate expected = RollupAggregate.mergeAll(parts);
+        RollupAggregate merged = merger.result();
+        assertThat(merger.isEmpty()).isFalse();
+        assertThat(merged.count()).isEqualTo(expected.count());
+        assertThat(merged.sum()).isEqualTo(expected.sum());
+        assertThat(merged.min()).isEqualTo(expected.min());
+        assertThat(merged.max()).isEqualTo(expected.max());
+        for (double q : new double[] {0.5, 0.9, 0.99}) {
+            assertThat(merged.quantile(q)).isEqualTo(expected.quantile(q));
+        }
+        assertThat(merged.distinct()).isEqualTo(expected.distinct());
+        // a reader that skips the sketches still gets the exact fields
+        assertThat(countsOnly.result().sum()).isEqualTo(expected.sum());
+        assertThat(countsOnly.result().distinct()).isZero();
+    }
 }

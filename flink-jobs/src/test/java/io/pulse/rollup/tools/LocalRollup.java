@@ -1,6 +1,7 @@
 package io.pulse.rollup.tools;
 
 import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.testing.Databases;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
 import java.sql.Connection;
@@ -22,7 +23,7 @@ public final class LocalRollup {
 
     public static void main(String[] args) throws Exception {
         RollupJobConfig config = RollupJobConfig.fromArgs(args);
-        createDatabaseIfMissing(config);
+        Databases.createIfMissing(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
         RollupJob.prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism());
@@ -44,7 +45,7 @@ public final class LocalRollup {
         System.out.printf("Rollup job %s running; publishing %.0f events/s of tenant 'demo' to exchange %s.%n"
                 + "Rows: psql -h 127.0.0.1 -U postgres %s -c 'SELECT * FROM rollup_10s ORDER BY bucket_start DESC"
                 + " LIMIT 5'%nLive: redis-cli psubscribe '%s:rollups:*'%nStop with Ctrl-C.%n",
-                client.getJobID(), rate, topology.exchange(), databaseName(config.jdbcUrl()),
+                client.getJobID(), rate, topology.exchange(), Databases.name(config.jdbcUrl()),
                 config.redisKeys().namespace());
         while (publisher.isAlive()) {
             Thread.sleep(10_000); // a progress line every 10 s; not a synchronisation
@@ -59,24 +60,6 @@ public final class LocalRollup {
             }
         }
         return fallback;
-    }
-
-    private static String databaseName(String jdbcUrl) {
-        String path = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
-    }
-
-    private static void createDatabaseIfMissing(RollupJobConfig config) throws Exception {
-        String name = databaseName(config.jdbcUrl());
-        String admin = config.jdbcUrl().replace("/" + name, "/postgres");
-        try (Connection connection = DriverManager.getConnection(admin, config.jdbcUser(), config.jdbcPassword());
-             Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
-            if (!exists.next() && name.matches("[a-z_][a-z0-9_]*")) {
-                statement.execute("CREATE DATABASE " + name);
-            }
-        }
     }
 
     private static String rowCounts(RollupJobConfig config) throws Exception {

@@ -11,10 +11,10 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.pulse.contracts.event.Event;
 import io.pulse.contracts.event.EventJson;
+import io.pulse.contracts.testing.Machine;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +123,7 @@ public final class PipelineBenchmark {
 
         ObjectNode result = json.createObjectNode();
         result.put("run", run);
-        result.set("machine", machine(json));
+        result.set("machine", json.valueToTree(Machine.describe()));
         ObjectNode settings = result.putObject("settings");
         settings.put("targetEventsPerSecond", rate);
         settings.put("durationSeconds", durationSeconds);
@@ -302,20 +302,5 @@ public final class PipelineBenchmark {
             }
         }
         return ticks;
-    }
-
-    private static ObjectNode machine(ObjectMapper json) throws IOException {
-        ObjectNode machine = json.createObjectNode();
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("cpu", Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.split(":", 2)[1].trim()).orElse("?"));
-        machine.put("memoryGiB", Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                .filter(l -> l.startsWith("MemTotal")).findFirst()
-                .map(l -> Math.round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse(0L));
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("jvmMaxHeapMiB", Runtime.getRuntime().maxMemory() / 1024 / 1024);
-        machine.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-X")).toList()));
-        return machine;
     }
 }

@@ -31,6 +31,16 @@ public enum Aggregate {
         return read.applyAsDouble(aggregate);
     }
 
+    /** Whether the value comes from the quantile sketch, which a query must then read. */
+    public boolean needsQuantiles() {
+        return this == P50 || this == P90 || this == P95 || this == P99;
+    }
+
+    /** Whether the value comes from the distinct-count sketch, which a query must then read. */
+    public boolean needsDistinct() {
+        return this == DISTINCT;
+    }
+
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -83,23 +83,23 @@ public class Heatmaps {
 
     /** Merges the hourly rows of {@code metric} into the 7 × 24 cells they fall in, then reads the aggregate. */
     public HourByWeekday hourByWeekday(String tenant, String metric, Instant from, Instant to, Aggregate aggregate) {
-        List<List<RollupAggregate>> cells = new ArrayList<>(7 * 24);
+        List<RollupAggregate.Merger> cells = new ArrayList<>(7 * 24);
         for (int i = 0; i < 7 * 24; i++) {
-            cells.add(new ArrayList<>());
+            cells.add(new RollupAggregate.Merger());
         }
         if (to.toEpochMilli() - from.toEpochMilli() > MAX_WEEKDAY_RANGE_MILLIS) {
             throw new QueryException("range too large: at most 400 days");
         }
         engine.rows(tenant, new SeriesQuery(metric, from, to, Granularity.ONE_HOUR, aggregate, List.of(), List.of(), 0),
-                Granularity.ONE_HOUR, (dimensions, time, rollup) -> {
+                Granularity.ONE_HOUR, (group, time, row) -> {
                     ZonedDateTime utc = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC);
-                    cells.get((utc.getDayOfWeek().getValue() - 1) * 24 + utc.getHour()).add(rollup);
+                    row.mergeInto(cells.get((utc.getDayOfWeek().getValue() - 1) * 24 + utc.getHour()));
                 });
         double[][] values = new double[7][24];
         for (int day = 0; day < 7; day++) {
             for (int hour = 0; hour < 24; hour++) {
-                List<RollupAggregate> cell = cells.get(day * 24 + hour);
-                values[day][hour] = cell.isEmpty() ? Double.NaN : aggregate.of(RollupAggregate.mergeAll(cell));
+                RollupAggregate.Merger cell = cells.get(day * 24 + hour);
+                values[day][hour] = cell.isEmpty() ? Double.NaN : aggregate.of(cell.result());
             }
         }
         return new HourByWeekday(metric, aggregate.code(), values);

@@ -148,17 +148,17 @@ final class LiveQuery implements Consumer<RollupPublication> {
         }
         long from = points.keySet().stream().mapToLong(LiveChange.Point::time).min().orElseThrow();
         long to = points.keySet().stream().mapToLong(LiveChange.Point::time).max().orElseThrow() + 1;
-        Map<LiveChange.Point, List<RollupAggregate>> rows = new HashMap<>();
+        Map<LiveChange.Point, RollupAggregate.Merger> rows = new HashMap<>();
         engine.rows(tenant, spec.query(Instant.ofEpochMilli(from), Instant.ofEpochMilli(to), 0), spec.window(),
-                (dimensions, time, aggregate) -> {
+                (dimensions, time, row) -> {
                     LiveChange.Point point = new LiveChange.Point(spec.groupOf(dimensions), time);
                     if (points.containsKey(point)) {
-                        rows.computeIfAbsent(point, p -> new ArrayList<>()).add(aggregate);
+                        row.mergeInto(rows.computeIfAbsent(point, p -> new RollupAggregate.Merger()));
                     }
                 });
         List<LiveChange> changes = new ArrayList<>(rows.size());
-        rows.forEach((point, aggregates) -> {
-            RollupAggregate merged = RollupAggregate.mergeAll(aggregates);
+        rows.forEach((point, merger) -> {
+            RollupAggregate merged = merger.result();
             changes.add(new LiveChange(point.group(), point.time(), spec.aggregate().of(merged), merged.count(),
                     points.get(point)));
         });

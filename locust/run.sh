@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Query load benchmark: seeds the benchmark history (once), starts serving-api on it, runs Locust's
+# dashboard mix headless, then measures the database time of the same query shapes without HTTP.
+#   locust/run.sh [users=50] [seconds=60]      (PULSE_LOCUST_WAIT=0,0 for a closed-loop stress run)
+# Prints Locust's table (p50/p95/p99, requests/s) and the database times; see docs/benchmarks.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+USERS=${1:-50}
+SECONDS_TO_RUN=${2:-60}
+PORT=${PULSE_BENCH_PORT:-8089}
+DB_URL=${PULSE_BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/pulse_bench}
+export PULSE_JWT_SECRET=${PULSE_JWT_SECRET:-bench-only-secret-0123456789abcdefghijklmnop}
+OUT=bench-results/locust-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT"
+
+command -v locust >/dev/null || { echo "locust missing: apt-get install python3-locust"; exit 1; }
+mvn -B -q install -DskipTests -Djacoco.skip=true
+mvn -B -q -pl serving-api exec:exec@seed -Dseed.args="--jdbc-url $DB_URL"
+
+# start from a cold cache: the history does not change between runs, the cache would
+redis-cli --scan --pattern 'bench:cache*' | xargs -r redis-cli del > /dev/null
+PULSE_JDBC_URL=$DB_URL MICRONAUT_SERVER_PORT=$PORT PULSE_REDIS_NAMESPACE=bench \
+  mvn -B -q -pl serving-api exec:exec@run -Drun.jvm.args="-Xmx1g" > "$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; pkill -f "io.pulse.serving.Application" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/openapi/pulse-v2.yml" >/dev/null && break
+  sleep 1 # waiting for the server to listen; the loop ends as soon as it does
+done
+PULSE_TOKEN=$(mvn -B -q -Dstyle.color=never -pl serving-api exec:exec@token -Dbench.args="--tenant bench" \
+  | grep -o 'eyJ[A-Za-z0-9._-]*')
+export PULSE_TOKEN
+
+# warm-up (JIT, connection pool, cache), not reported
+locust -f locust/locustfile.py --headless -u "$USERS" -r "$USERS" -t 15s --host "http://127.0.0.1:$PORT" \
+  --only-summary > /dev/null 2>&1 || true
+locust -f locust/locustfile.py --headless -u "$USERS" -r "$USERS" -t "${SECONDS_TO_RUN}s" \
+  --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary 2>&1 | tee "$OUT/locust.txt"
+echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1048576)}') GiB; users=$USERS wait=${PULSE_LOCUST_WAIT:-1,5}s duration=${SECONDS_TO_RUN}s; server -Xmx1g, Locust, PostgreSQL and Redis on the same machine" | tee -a "$OUT/locust.txt"
+
+kill $SERVER; wait $SERVER 2>/dev/null || true
+mvn -B -q -pl serving-api exec:exec@query-times -Dbench.args="--jdbc-url $DB_URL" | tee "$OUT/query-times.txt"
+echo "results in $OUT"
