@@ -19,7 +19,11 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,7 @@ public class CachedSeries implements AutoCloseable {
     private final RedisCommands<String, String> redis;
     private final StatefulRedisConnection<String, String> connection;
     private final StatefulRedisPubSubConnection<String, String> invalidations;
+    private final Map<String, CompletableFuture<SeriesResult>> inFlight = new ConcurrentHashMap<>();
 
     public CachedSeries(QueryEngine engine, CacheSettings settings, ObjectMapper json, RedisClient client,
                         @Value("${pulse.redis.namespace:pulse}") String namespace) {
@@ -72,7 +77,26 @@ public class CachedSeries implements AutoCloseable {
             LOG.warn("series cache unavailable, answering from the database", e);
             return engine.series(tenant, query);
         }
-        SeriesResult result = engine.series(tenant, query);
+        // concurrent misses of one key (every viewer's panel when a step boundary passes) share one query
+        CompletableFuture<SeriesResult> mine = new CompletableFuture<>();
+        CompletableFuture<SeriesResult> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e; // the leader's error, as is
+            }
+        }
+        SeriesResult result;
+        try {
+            result = engine.series(tenant, query);
+            mine.complete(result);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
         boolean settled = query.to().plusSeconds(settings.settleSeconds()).isBefore(Instant.now());
         try {
             redis.set(key, write(result),
