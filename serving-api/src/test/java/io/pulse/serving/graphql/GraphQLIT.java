@@ -205,4 +205,17 @@ class GraphQLIT {
             assertThat(client.closeReason().getCode()).isEqualTo(4429);
         }
     }
+
+    @Test
+    void graphiqlIsServedInTheDevEnvironmentOnly() {
+        assertThatThrownBy(() -> http.toBlocking().retrieve(HttpRequest.GET("/graphiql").bearerAuth(acme)))
+                .isInstanceOfSatisfying(HttpClientResponseException.class,
+                        // no such route, which the security filter refuses before routing
+                        e -> assertThat(e.getStatus().getCode()).isIn(403, 404));
+        try (EmbeddedServer dev = ApplicationContext.run(EmbeddedServer.class,
+                ServingProperties.forDatabase(url, Map.of("pulse.schema.manage", false)), "dev");
+             HttpClient client = dev.getApplicationContext().createBean(HttpClient.class, dev.getURL())) {
+            assertThat(client.toBlocking().retrieve("/graphiql")).containsIgnoringCase("graphiql");
+        }
+    }
 }

@@ -47,6 +47,7 @@ class StreamIT {
     private static RollupRows rows;
     private static String acme;
     private static String globex;
+    private static String initech;
 
     @BeforeAll
     static void start() {
@@ -55,7 +56,7 @@ class StreamIT {
         rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
         Map<String, Object> properties = Map.of("pulse.redis.namespace", NAMESPACE,
                 "pulse.stream.max-subscriptions-per-connection", 3, "pulse.stream.heartbeat-seconds", 1,
-                "pulse.stream.batch-millis", 20);
+                "pulse.stream.batch-millis", 20, "pulse.stream.max-subscriptions-per-tenant", 6);
         first = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         second = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         firstClient = first.getApplicationContext().createBean(WebSocketClient.class, first.getURL());
@@ -64,6 +65,7 @@ class StreamIT {
         JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
         acme = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme")).orElseThrow();
         globex = tokens.generateToken(Map.of("sub", "bob", "tenant", "globex")).orElseThrow();
+        initech = tokens.generateToken(Map.of("sub", "carol", "tenant", "initech")).orElseThrow();
     }
 
     @AfterAll
@@ -285,5 +287,30 @@ class StreamIT {
     void anonymousClientsCannotConnect() {
         assertThatThrownBy(() -> StreamClient.connect(firstClient, first.getURI(), "not-a-token"))
                 .hasMessageContaining("401");
+    }
+
+    @Test
+    void aTenantHoldsAtMostItsLimitOfSubscriptionsOnAnInstance() throws Exception {
+        try (StreamClient first = connect(initech); StreamClient second = connect(initech);
+             StreamClient third = connect(initech)) {
+            for (StreamClient client : List.of(first, second)) {
+                for (String sub : List.of("a", "b", "c")) {
+                    client.send(subscribe(sub, "orders"));
+                    assertThat(client.next()).containsEntry("type", "snapshot");
+                }
+            }
+            third.send(subscribe("a", "orders"));
+            assertThat(third.next()).containsEntry("type", "error").containsEntry("code", "tenant_subscription_limit");
+
+            // another tenant is not held back, and a subscription given up frees a place
+            try (StreamClient other = connect(acme)) {
+                other.send(subscribe("a", "orders"));
+                assertThat(other.next()).containsEntry("type", "snapshot");
+            }
+            first.send(Map.of("type", "unsubscribe", "sub", "a"));
+            assertThat(first.next()).containsEntry("type", "unsubscribed");
+            third.send(subscribe("a", "orders"));
+            assertThat(third.next()).containsEntry("type", "snapshot");
+        }
     }
 }
