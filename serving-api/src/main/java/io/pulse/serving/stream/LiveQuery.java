@@ -34,9 +34,12 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private final long batchMillis;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private Map<LiveChange.Point, StreamId> changed = new HashMap<>();
+    private StreamId seen;
     private boolean flushScheduled;
 
-    LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis) {
+    LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis,
+              StreamId seen) {
+        this.seen = seen;
         this.tenant = tenant;
         this.spec = spec;
         this.engine = engine;
@@ -95,15 +98,37 @@ final class LiveQuery implements Consumer<RollupPublication> {
 
     @Override
     public void accept(RollupPublication publication) {
-        if (!matches(publication)) {
+        StreamId id = StreamId.parse(publication.id());
+        synchronized (this) {
+            seen = StreamId.max(seen, id);
+            if (matches(publication)) {
+                markChanged(Map.of(point(publication), id), batchMillis);
+            }
+        }
+    }
+
+    /** The newest stream entry this query has taken in, by publication or by catching up. */
+    synchronized StreamId seen() {
+        return seen;
+    }
+
+    /**
+     * Takes in points changed by stream entries up to {@code upTo} that no publication brought (lost while
+     * the instance's Redis subscription was down).
+     */
+    synchronized void catchUp(Map<LiveChange.Point, StreamId> missed, StreamId upTo) {
+        seen = StreamId.max(seen, upTo);
+        markChanged(missed, batchMillis);
+    }
+
+    private void markChanged(Map<LiveChange.Point, StreamId> points, long delayMillis) {
+        if (points.isEmpty()) {
             return;
         }
-        synchronized (this) {
-            changed.merge(point(publication), StreamId.parse(publication.id()), StreamId::max);
-            if (!flushScheduled) {
-                flushScheduled = true;
-                executor.schedule(this::flush, batchMillis, TimeUnit.MILLISECONDS);
-            }
+        points.forEach((point, id) -> changed.merge(point, id, StreamId::max));
+        if (!flushScheduled) {
+            flushScheduled = true;
+            executor.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -124,11 +149,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         } catch (RuntimeException e) {
             LOG.warn("live recomputation failed, retrying in a second", e);
             synchronized (this) {
-                points.forEach((point, id) -> changed.merge(point, id, StreamId::max));
-                if (!flushScheduled) {
-                    flushScheduled = true;
-                    executor.schedule(this::flush, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-                }
+                markChanged(points, RETRY_MILLIS);
             }
             return;
         }

@@ -15,6 +15,8 @@ import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesResult;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class LiveStreams implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStreams.class);
     private static final int REPLAY_PAGE = 500;
 
     private final QueryEngine engine;
@@ -73,6 +77,33 @@ public class LiveStreams implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        executor.scheduleWithFixedDelay(this::catchUp, settings.catchUpSeconds(), settings.catchUpSeconds(),
+                TimeUnit.SECONDS);
+    }
+
+    /**
+     * Pub/sub does not queue: publications sent while this instance's subscription is down (a Redis
+     * failover, a reconnect) never arrive. Every {@code pulse.stream.catch-up-seconds} each live query
+     * reads the entries its metric's stream gained past what it has seen and recomputes their points.
+     */
+    private void catchUp() {
+        List<Map.Entry<Key, Shared>> live;
+        synchronized (this) {
+            live = List.copyOf(queries.entrySet());
+        }
+        for (Map.Entry<Key, Shared> entry : live) {
+            try {
+                String stream = keys.stream(entry.getKey().tenant(), entry.getKey().spec().metric());
+                LiveQuery query = entry.getValue().query();
+                StreamId seen = query.seen();
+                StreamId tail = tail(stream);
+                if (tail.compareTo(seen) > 0) {
+                    query.catchUp(changedBetween(stream, seen, tail, query), tail);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("live catch-up of {} failed; next round retries", entry.getKey(), e);
+            }
+        }
     }
 
     /** The executor live work runs on (recomputations, subscribing): never a network event loop. */
@@ -118,7 +149,9 @@ public class LiveStreams implements AutoCloseable {
     private synchronized LiveQuery join(Key key, LiveQuery.Subscriber subscriber) {
         Shared shared = queries.get(key);
         if (shared == null) {
-            LiveQuery query = new LiveQuery(key.tenant(), key.spec(), engine, executor, settings.batchMillis());
+            // publications from here on reach the query; older entries are covered by each subscriber's first frame
+            LiveQuery query = new LiveQuery(key.tenant(), key.spec(), engine, executor, settings.batchMillis(),
+                    tail(keys.stream(key.tenant(), key.spec().metric())));
             shared = new Shared(query, channels.listen(keys.channel(key.tenant(), key.spec().metric()), query));
             queries.put(key, shared);
         }

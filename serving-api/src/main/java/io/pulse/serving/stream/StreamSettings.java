@@ -14,6 +14,7 @@ import jakarta.validation.constraints.Positive;
  * @param slowCloseSeconds           a client whose buffer stays full this long is closed (code 4008)
  * @param batchMillis                publications arriving this close together are sent as one delta
  * @param snapshotPoints             buckets in the snapshot when a subscription does not ask
+ * @param catchUpSeconds             how often live queries read their stream for publications they missed
  */
 @ConfigurationProperties("pulse.stream")
 public record StreamSettings(@Bindable(defaultValue = "15") @Positive int heartbeatSeconds,
@@ -22,5 +23,6 @@ public record StreamSettings(@Bindable(defaultValue = "15") @Positive int heartb
                              @Bindable(defaultValue = "64") @Positive int bufferFrames,
                              @Bindable(defaultValue = "10") @Positive int slowCloseSeconds,
                              @Bindable(defaultValue = "50") @Positive int batchMillis,
-                             @Bindable(defaultValue = "60") @Positive int snapshotPoints) {
+                             @Bindable(defaultValue = "60") @Positive int snapshotPoints,
+                             @Bindable(defaultValue = "5") @Positive int catchUpSeconds) {
 }

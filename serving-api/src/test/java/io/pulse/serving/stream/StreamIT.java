@@ -56,7 +56,8 @@ class StreamIT {
         rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
         Map<String, Object> properties = Map.of("pulse.redis.namespace", NAMESPACE,
                 "pulse.stream.max-subscriptions-per-connection", 3, "pulse.stream.heartbeat-seconds", 1,
-                "pulse.stream.batch-millis", 20, "pulse.stream.max-subscriptions-per-tenant", 6);
+                "pulse.stream.batch-millis", 20, "pulse.stream.max-subscriptions-per-tenant", 6,
+                "pulse.stream.catch-up-seconds", 1);
         first = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         second = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         firstClient = first.getApplicationContext().createBean(WebSocketClient.class, first.getURL());
@@ -311,6 +312,23 @@ class StreamIT {
             assertThat(first.next()).containsEntry("type", "unsubscribed");
             third.send(subscribe("a", "orders"));
             assertThat(third.next()).containsEntry("type", "snapshot");
+        }
+    }
+
+    @Test
+    void aPublicationLostOnTheWayIsCaughtUpFromTheStream() throws Exception {
+        try (StreamClient client = connect(acme)) {
+            client.send(subscribe("l", "lossy"));
+            assertThat(client.next()).containsEntry("type", "snapshot");
+            String lost = publisher.streamWithoutPublishing(Granularity.TEN_SECONDS, "acme", "lossy", Map.of(),
+                    bucket(0), 1, 2, 3);
+            Map<String, Object> delta = client.next();
+            assertThat(delta).containsEntry("type", "delta").containsEntry("seq", 2).containsEntry("cursor", lost);
+            assertThat(points(delta)).singleElement().satisfies(p -> assertThat(p).containsEntry("events", 3));
+
+            // the next publication that does arrive is delivered once, after the caught-up one
+            String next = publisher.publish(Granularity.TEN_SECONDS, "acme", "lossy", Map.of(), bucket(1), 1);
+            assertThat(client.next()).containsEntry("seq", 3).containsEntry("cursor", next);
         }
     }
 }

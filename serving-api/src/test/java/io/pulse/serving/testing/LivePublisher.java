@@ -38,14 +38,32 @@ public final class LivePublisher implements AutoCloseable {
     /** Stores and publishes one result of {@code values} for the series' bucket. */
     public String publish(Granularity granularity, String tenant, String metric, Map<String, String> dimensions,
                           Instant bucket, double... values) throws Exception {
-        RollupAggregate aggregate = rows.write(granularity, tenant, metric, dimensions, bucket, values, 1);
         SeriesKey key = SeriesKey.of(tenant, metric, dimensions);
         long version = versions.incrementAndGet();
-        Rollup rollup = new Rollup(key, granularity, bucket.toEpochMilli(), 0, version, aggregate);
-        String json = JSON.writeValueAsString(RollupUpdate.of(rollup, false));
+        String json = store(granularity, key, bucket, version, values);
         return connection.sync().eval(RollupPublication.SCRIPT, ScriptOutputType.VALUE,
                 RollupPublication.keys(keys.history(key, granularity), keys.stream(tenant, metric)),
                 RollupPublication.args(version, json, 100, 600, 1000, keys.channel(tenant, metric)));
+    }
+
+    /**
+     * Stores one result and appends it to the metric's stream, but the publication is lost on the way
+     * (as while a server's Redis subscription is down). Returns the stream id.
+     */
+    public String streamWithoutPublishing(Granularity granularity, String tenant, String metric,
+                                          Map<String, String> dimensions, Instant bucket, double... values)
+            throws Exception {
+        String json = store(granularity, SeriesKey.of(tenant, metric, dimensions), bucket, versions.incrementAndGet(),
+                values);
+        return connection.sync().xadd(keys.stream(tenant, metric), Map.of(RollupPublication.STREAM_FIELD, json));
+    }
+
+    private String store(Granularity granularity, SeriesKey key, Instant bucket, long version, double... values)
+            throws Exception {
+        RollupAggregate aggregate = rows.write(granularity, key.tenant(), key.metric(), key.dimensions(), bucket,
+                values, 1);
+        return JSON.writeValueAsString(RollupUpdate.of(
+                new Rollup(key, granularity, bucket.toEpochMilli(), 0, version, aggregate), false));
     }
 
     @Override
