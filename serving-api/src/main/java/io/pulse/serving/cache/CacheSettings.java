@@ -11,9 +11,11 @@ import jakarta.validation.constraints.Positive;
  * @param openTtlSeconds   lifetime of a result touching open windows (a publication drops it sooner)
  * @param settleSeconds    how long after its end a window may still change (the job's lateness plus
  *                         out-of-orderness, with a margin)
+ * @param catalogTtlSeconds lifetime of a metric catalog answer
  */
 @ConfigurationProperties("pulse.cache")
 public record CacheSettings(@Bindable(defaultValue = "86400") @Positive long closedTtlSeconds,
                             @Bindable(defaultValue = "30") @Positive long openTtlSeconds,
-                            @Bindable(defaultValue = "90") @Positive long settleSeconds) {
+                            @Bindable(defaultValue = "90") @Positive long settleSeconds,
+                            @Bindable(defaultValue = "60") @Positive long catalogTtlSeconds) {
 }

@@ -2,6 +2,7 @@ package io.pulse.serving.graphql;
 
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
+import io.pulse.serving.cache.CachedCatalog;
 import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.QueryException;
 import jakarta.inject.Singleton;
@@ -16,9 +17,9 @@ import java.util.Map;
 @Singleton
 class MetricsFetcher implements DataFetcher<List<Map<String, Object>>> {
 
-    private final MetricCatalog catalog;
+    private final CachedCatalog catalog;
 
-    MetricsFetcher(MetricCatalog catalog) {
+    MetricsFetcher(CachedCatalog catalog) {
         this.catalog = catalog;
     }
 

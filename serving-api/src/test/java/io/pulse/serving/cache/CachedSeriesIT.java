@@ -10,6 +10,7 @@ import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.query.Aggregate;
+import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.ServingProperties;
@@ -106,5 +107,20 @@ class CachedSeriesIT {
         assertThat(count("globex", "shared", minute, to)).isEqualTo(1);
         assertThat(count("initech", "shared", minute, to)).isZero();
         assertThat(count("acme", "shared", minute, to)).isEqualTo(4);
+    }
+
+    @Test
+    void catalogAnswersAreCachedPerTenant() throws Exception {
+        CachedCatalog catalog = context.getBean(CachedCatalog.class);
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+        Instant since = hour.minus(Duration.ofHours(1));
+        rows.write(Granularity.ONE_HOUR, "umbrella", "signups", Map.of("plan", "pro"), hour, new double[] {1}, 1);
+        assertThat(catalog.metrics("umbrella", since, 5)).extracting(m -> m.name()).containsExactly("signups");
+
+        rows.write(Granularity.ONE_HOUR, "umbrella", "refunds", Map.of(), hour, new double[] {1}, 1);
+        assertThat(catalog.metrics("umbrella", since, 5)).as("served from the cache")
+                .extracting(m -> m.name()).containsExactly("signups");
+        assertThat(catalog.metrics("stark", since, 5)).as("another tenant's entry").isEmpty();
+        assertThat(context.getBean(MetricCatalog.class).metrics("umbrella", since, 5)).hasSize(2);
     }
 }

@@ -16,6 +16,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulse.serving.cache.CachedSeries;
 import io.pulse.serving.caller.Caller;
+import io.pulse.serving.cache.CachedCatalog;
 import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.SeriesParameters;
 import java.time.Duration;
@@ -36,9 +37,9 @@ public class QueryControllerV1 {
     public record Metrics(List<MetricCatalog.Metric> metrics) { }
 
     private final CachedSeries series;
-    private final MetricCatalog catalog;
+    private final CachedCatalog catalog;
 
-    public QueryControllerV1(CachedSeries series, MetricCatalog catalog) {
+    public QueryControllerV1(CachedSeries series, CachedCatalog catalog) {
         this.series = series;
         this.catalog = catalog;
     }

@@ -16,6 +16,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulse.serving.cache.CachedSeries;
 import io.pulse.serving.caller.Caller;
+import io.pulse.serving.cache.CachedCatalog;
 import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.SeriesParameters;
 import io.pulse.serving.query.QueryException;
@@ -50,9 +51,9 @@ public class QueryControllerV2 {
     public record MetricsPage(List<MetricCatalog.Metric> items, @Nullable String nextCursor) { }
 
     private final CachedSeries series;
-    private final MetricCatalog catalog;
+    private final CachedCatalog catalog;
 
-    public QueryControllerV2(CachedSeries series, MetricCatalog catalog) {
+    public QueryControllerV2(CachedSeries series, CachedCatalog catalog) {
         this.series = series;
         this.catalog = catalog;
     }
