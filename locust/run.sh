@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Query load benchmark: seeds the benchmark history (once), starts serving-api on it, runs Locust's
+# Query load benchmark: seeds the benchmark history (first run; later runs top up the recent buckets), starts serving-api on it, runs Locust's
 # dashboard mix headless, then measures the database time of the same query shapes without HTTP.
 #   locust/run.sh [users=50] [seconds=60]      (PULSE_LOCUST_WAIT=0,0 for a closed-loop stress run)
 # Prints Locust's table (p50/p95/p99, requests/s) and the database times; see docs/benchmarks.md.

@@ -21,8 +21,9 @@ import org.postgresql.PGConnection;
 /**
  * Seeds the benchmark history ({@link BenchHistory}) in rollup rows as the job writes them: 1 h rows for
  * {@code --days} (30), 1 min rows for the last {@code --minute-hours} (6) and 10 s rows for the last
- * {@code --ten-second-minutes} (60). Each row holds sketches of samples with a daily rhythm. Skips a
- * database that is seeded already (unless {@code --force}).
+ * {@code --ten-second-minutes} (60). Each row holds sketches of samples with a daily rhythm. A seeded
+ * database is topped up: only the buckets after its newest row are added, so "the last hour" stays
+ * covered between runs.
  *
  * <pre>mvn -pl serving-api exec:exec@seed -Dseed.args="--jdbc-url jdbc:postgresql://127.0.0.1:5432/pulse_bench"</pre>
  */
@@ -41,10 +42,6 @@ public final class SeedHistory {
         Databases.createIfMissing(url, user, "");
         Migrations.apply(url, user, "");
         try (Connection connection = DriverManager.getConnection(url, user, "")) {
-            if (seeded(connection) && !options.containsKey("force")) {
-                System.out.println("already seeded: " + url + " (pass --force to seed again)");
-                return;
-            }
             Instant now = Instant.now();
             int days = Integer.parseInt(options.getOrDefault("days", "30"));
             int minuteHours = Integer.parseInt(options.getOrDefault("minute-hours", "6"));
@@ -56,25 +53,30 @@ public final class SeedHistory {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("ANALYZE");
             }
-            System.out.printf("seeded %d rows for %d series (%d days of 1h, %d h of 1m, %d min of 10s) in %.0f s%n",
+            System.out.printf("seeded %d new rows for %d series (%d days of 1h, %d h of 1m, %d min of 10s) in %.0f s%n",
                     rows, BenchHistory.series().size() * BenchHistory.METRICS.size(), days, minuteHours, tenSecondMinutes,
                     (System.nanoTime() - started) / 1e9);
         }
     }
 
-    private static boolean seeded(Connection connection) throws Exception {
+    /** The bucket after the newest seeded one of the table, or null when it has none. */
+    private static Long nextUnseeded(Connection connection, Granularity granularity) throws Exception {
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM rollup_1h WHERE tenant = '"
-                     + BenchHistory.TENANT + "')")) {
+             ResultSet rows = statement.executeQuery("SELECT max(bucket_start) FROM " + granularity.table()
+                     + " WHERE tenant = '" + BenchHistory.TENANT + "'")) {
             rows.next();
-            return rows.getBoolean(1);
+            return rows.getTimestamp(1) == null ? null : rows.getTimestamp(1).getTime() + granularity.sizeMillis();
         }
     }
 
-    /** Writes one row per series and bucket of {@code granularity} in [from, to), by COPY, one bucket at a time. */
+    /**
+     * Writes one row per series and bucket of {@code granularity} in [from, to) not seeded yet, by COPY,
+     * one bucket at a time.
+     */
     private static long seed(Connection connection, Granularity granularity, Instant from, Instant to) throws Exception {
         long size = granularity.sizeMillis();
-        long first = from.toEpochMilli() / size * size;
+        Long next = nextUnseeded(connection, granularity);
+        long first = Math.max(from.toEpochMilli() / size * size, next == null ? 0 : next);
         List<Map<String, String>> series = BenchHistory.series();
         SplittableRandom random = new SplittableRandom(granularity.ordinal());
         long rows = 0;
