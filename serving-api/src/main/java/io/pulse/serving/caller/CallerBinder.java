@@ -7,6 +7,7 @@ import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.authentication.AuthorizationException;
 import io.pulse.contracts.event.EventLimits;
+import io.pulse.serving.security.Role;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 
@@ -40,6 +41,7 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
         if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
             throw new AuthorizationException(authentication.get());
         }
-        return Optional.of(new Caller(name, authentication.get().getName()));
+        return Optional.of(new Caller(name, authentication.get().getName(),
+                Role.permissionsOf(authentication.get().getRoles())));
     }
 }

@@ -15,6 +15,8 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.pulse.serving.security.Permission;
+import io.pulse.serving.security.RequiresPermission;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulse.serving.caller.Caller;
@@ -52,18 +54,21 @@ public class DashboardController {
     }
 
     @Post(uris = {"/v1/dashboards", "/v2/dashboards"})
+    @RequiresPermission(Permission.DASHBOARDS_WRITE)
     public HttpResponse<Dashboard> create(Caller caller, @Valid @Body Dashboard dashboard) {
         Dashboard created = dashboards.create(caller.tenant(), dashboard);
         return HttpResponse.created(created, URI.create("dashboards/" + created.id())).header("ETag", etag(created));
     }
 
     @Get(uris = {"/v1/dashboards/{id}", "/v2/dashboards/{id}"})
+    @RequiresPermission(Permission.DASHBOARDS_READ)
     public HttpResponse<Dashboard> read(Caller caller, @PathVariable UUID id) {
         Dashboard dashboard = dashboards.find(caller.tenant(), id).orElseThrow(DashboardController::notFound);
         return HttpResponse.ok(dashboard).header("ETag", etag(dashboard));
     }
 
     @Put(uris = {"/v1/dashboards/{id}", "/v2/dashboards/{id}"})
+    @RequiresPermission(Permission.DASHBOARDS_WRITE)
     public HttpResponse<Dashboard> update(Caller caller, @PathVariable UUID id, @Valid @Body Dashboard dashboard,
                                           @Nullable @Header("If-Match") String ifMatch) {
         Long version = dashboard.version();
@@ -81,6 +86,7 @@ public class DashboardController {
     }
 
     @Delete(uris = {"/v1/dashboards/{id}", "/v2/dashboards/{id}"})
+    @RequiresPermission(Permission.DASHBOARDS_WRITE)
     public HttpResponse<Void> delete(Caller caller, @PathVariable UUID id) {
         if (!dashboards.delete(caller.tenant(), id)) {
             throw notFound();
@@ -89,11 +95,13 @@ public class DashboardController {
     }
 
     @Get("/v1/dashboards")
+    @RequiresPermission(Permission.DASHBOARDS_READ)
     public DashboardsV1 listV1(Caller caller) {
         return new DashboardsV1(dashboards.page(caller.tenant(), null, V1_LIST_LIMIT));
     }
 
     @Get("/v2/dashboards{?cursor,limit}")
+    @RequiresPermission(Permission.DASHBOARDS_READ)
     public DashboardsPage listV2(Caller caller, @QueryValue @Nullable String cursor, @QueryValue @Nullable Integer limit) {
         int size = limit == null ? 50 : Math.min(Math.max(limit, 1), 200);
         List<Dashboard> page = dashboards.page(caller.tenant(), cursor == null ? null : decode(cursor), size + 1);

@@ -5,6 +5,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.pulse.serving.query.Heatmaps;
 import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesQuery;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class CorrelationFetcher implements DataFetcher<Map<String, Object>> {
         List<String> metrics = environment.getArgument("metrics");
         SeriesQuery range = QueryParameters.series("m", environment.getArgument("from"), environment.getArgument("to"),
                 null, environment.getArgument("aggregate"), null, null, null);
-        Heatmaps.Correlation correlation = heatmaps.correlation(GraphQLCaller.of(environment).tenant(), metrics,
+        Heatmaps.Correlation correlation = heatmaps.correlation(GraphQLCaller.require(environment, Permission.METRICS_READ).tenant(), metrics,
                 range.from(), range.to(), range.aggregate());
         return Map.of("metrics", correlation.metrics(), "step", correlation.step(),
                 "values", Heatmaps.cells(correlation.values()));

@@ -5,6 +5,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.pulse.serving.dashboards.Dashboard;
 import io.pulse.serving.dashboards.DashboardService;
 import io.pulse.serving.query.QueryException;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.util.UUID;
 
@@ -26,6 +27,6 @@ class DashboardFetcher implements DataFetcher<Dashboard> {
         } catch (IllegalArgumentException e) {
             throw new QueryException("id is not a dashboard id");
         }
-        return dashboards.find(GraphQLCaller.of(environment).tenant(), id).orElse(null);
+        return dashboards.find(GraphQLCaller.require(environment, Permission.DASHBOARDS_READ).tenant(), id).orElse(null);
     }
 }

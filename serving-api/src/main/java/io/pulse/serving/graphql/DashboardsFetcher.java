@@ -5,6 +5,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.pulse.serving.dashboards.Dashboard;
 import io.pulse.serving.dashboards.DashboardService;
 import io.pulse.serving.query.QueryException;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -26,6 +27,6 @@ class DashboardsFetcher implements DataFetcher<List<Dashboard>> {
         if (first < 1 || first > MAX_FIRST) {
             throw new QueryException("first must be between 1 and " + MAX_FIRST);
         }
-        return dashboards.page(GraphQLCaller.of(environment).tenant(), null, first);
+        return dashboards.page(GraphQLCaller.require(environment, Permission.DASHBOARDS_READ).tenant(), null, first);
     }
 }

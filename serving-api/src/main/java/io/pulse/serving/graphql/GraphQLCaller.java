@@ -8,6 +8,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
+import io.pulse.serving.security.Forbidden;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -32,7 +34,16 @@ public class GraphQLCaller implements GraphQLExecutionInputCustomizer {
         return input;
     }
 
-    static Caller of(DataFetchingEnvironment environment) {
+    /** The caller, refused unless its roles grant {@code permission}. */
+    static Caller require(DataFetchingEnvironment environment, Permission permission) {
+        Caller caller = of(environment);
+        if (!caller.can(permission)) {
+            throw new Forbidden(permission);
+        }
+        return caller;
+    }
+
+    private static Caller of(DataFetchingEnvironment environment) {
         Caller caller = environment.getGraphQlContext().get(KEY);
         if (caller == null) {
             throw new IllegalStateException("GraphQL executed without a caller");

@@ -35,7 +35,7 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
             code = refused.code();
         } else if (failure instanceof ClientError refused) {
             message = refused.getMessage();
-            code = "bad_request";
+            code = refused.status() == 403 ? "forbidden" : "bad_request";
         } else {
             LOG.error("GraphQL field {} failed", parameters.getPath(), failure);
             message = "internal error";

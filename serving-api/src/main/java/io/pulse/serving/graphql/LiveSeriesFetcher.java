@@ -10,6 +10,7 @@ import io.pulse.serving.stream.LiveListener;
 import io.pulse.serving.stream.LiveSpec;
 import io.pulse.serving.stream.LiveStreams;
 import io.pulse.serving.stream.StreamId;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.util.List;
 import org.reactivestreams.Publisher;
@@ -34,7 +35,7 @@ class LiveSeriesFetcher implements DataFetcher<Publisher<LiveUpdate>> {
 
     @Override
     public Publisher<LiveUpdate> get(DataFetchingEnvironment environment) {
-        String tenant = GraphQLCaller.of(environment).tenant();
+        String tenant = GraphQLCaller.require(environment, Permission.METRICS_READ).tenant();
         LiveSpec spec = LiveSpec.of(environment.getArgument("metric"), environment.getArgument("window"),
                 environment.getArgument("aggregate"), environment.getArgument("filters"),
                 environment.getArgument("groupBy"));

@@ -5,6 +5,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.pulse.serving.cache.CachedCatalog;
 import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.QueryException;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class MetricsFetcher implements DataFetcher<List<Map<String, Object>>> {
             throw new QueryException("since must be an ISO-8601 instant, e.g. 2026-11-25T10:00:00Z");
         }
         List<Map<String, Object>> metrics = new ArrayList<>();
-        for (MetricCatalog.Metric metric : catalog.metrics(GraphQLCaller.of(environment).tenant(), start,
+        for (MetricCatalog.Metric metric : catalog.metrics(GraphQLCaller.require(environment, Permission.METRICS_READ).tenant(), start,
                 top == null ? 10 : Math.min(Math.max(top, 1), 100))) {
             List<Map<String, Object>> dimensions = new ArrayList<>();
             metric.dimensions().forEach((name, values) -> dimensions.add(Map.of("name", name, "values", values)));

@@ -5,6 +5,7 @@ import graphql.schema.DataFetchingEnvironment;
 import io.pulse.serving.cache.CachedSeries;
 import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesResult;
+import io.pulse.serving.security.Permission;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -21,7 +22,7 @@ class SeriesFetcher implements DataFetcher<SeriesResult> {
     @Override
     public SeriesResult get(DataFetchingEnvironment environment) {
         List<String> groupBy = environment.getArgument("groupBy");
-        return series.series(GraphQLCaller.of(environment).tenant(), QueryParameters.series(
+        return series.series(GraphQLCaller.require(environment, Permission.METRICS_READ).tenant(), QueryParameters.series(
                 environment.getArgument("metric"), environment.getArgument("from"), environment.getArgument("to"),
                 environment.getArgument("step"), environment.getArgument("aggregate"), String.join(",", groupBy),
                 environment.getArgument("filters"), environment.getArgument("limit")));

@@ -9,6 +9,8 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.pulse.serving.security.Permission;
+import io.pulse.serving.security.RequiresPermission;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
@@ -48,6 +50,7 @@ public class IngestController {
     }
 
     @Post
+    @RequiresPermission(Permission.EVENTS_WRITE)
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<IngestResult> ingest(Caller caller, @Header("Content-Type") String contentType,

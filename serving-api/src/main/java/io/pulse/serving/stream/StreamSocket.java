@@ -3,6 +3,8 @@ package io.pulse.serving.stream;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.security.annotation.Secured;
+import io.pulse.serving.security.Permission;
+import io.pulse.serving.security.RequiresPermission;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.websocket.WebSocketSession;
@@ -18,6 +20,7 @@ import io.pulse.serving.query.QueryLimits;
  */
 @ServerWebSocket("/v1/stream")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@RequiresPermission(Permission.METRICS_READ)
 public class StreamSocket {
 
     private final LiveStreams streams;

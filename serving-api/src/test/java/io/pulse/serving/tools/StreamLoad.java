@@ -147,7 +147,7 @@ public final class StreamLoad {
                                 int seriesPerTenant) throws Exception {
         String[] tokens = new String[tenants];
         for (int t = 0; t < tenants; t++) {
-            tokens[t] = DevToken.token(secret(), "load-" + t, "stream-load", Duration.ofHours(1));
+            tokens[t] = DevToken.token(secret(), "load-" + t, "stream-load", List.of("viewer"), Duration.ofHours(1));
         }
         Semaphore opening = new Semaphore(200);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/v1/stream");

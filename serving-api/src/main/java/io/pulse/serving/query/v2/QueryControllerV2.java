@@ -12,6 +12,8 @@ import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
+import io.pulse.serving.security.Permission;
+import io.pulse.serving.security.RequiresPermission;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.pulse.serving.cache.CachedSeries;
@@ -38,6 +40,7 @@ import java.util.TreeSet;
  */
 @Controller("/v2")
 @Secured(SecurityRule.IS_AUTHENTICATED)
+@RequiresPermission(Permission.METRICS_READ)
 @ExecuteOn(TaskExecutors.BLOCKING) // JDBC and Redis calls block: never on the network event loop
 public class QueryControllerV2 {
 
