@@ -8,6 +8,7 @@ import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.cache.CacheSettings;
 import io.pulse.serving.graphql.GraphQLSettings;
 import io.pulse.serving.query.QueryLimits;
+import io.pulse.serving.security.RateLimitSettings;
 import io.pulse.serving.stream.StreamSettings;
 import io.pulse.serving.testing.ServingProperties;
 import java.util.HashMap;
@@ -45,6 +46,8 @@ class SettingsIT {
             assertThat(context.getBean(CacheSettings.class)).isEqualTo(new CacheSettings(86_400, 30, 90, 60));
             assertThat(context.getBean(StreamSettings.class)).isEqualTo(new StreamSettings(15, 20, 20_000, 64, 10, 50, 60, 5));
             assertThat(context.getBean(GraphQLSettings.class)).isEqualTo(new GraphQLSettings(8, 200));
+            assertThat(context.getBean(RateLimitSettings.class))
+                    .isEqualTo(new RateLimitSettings(true, 3000, 12000, 12000, 24000, 600, 6000));
         }
     }
 

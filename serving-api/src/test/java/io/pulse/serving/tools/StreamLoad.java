@@ -101,6 +101,7 @@ public final class StreamLoad {
                 "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "io.pulse.serving.Application");
         builder.environment().putAll(Map.of("PULSE_JDBC_URL", jdbcUrl, "MICRONAUT_SERVER_PORT", "" + port,
                 "PULSE_REDIS_NAMESPACE", namespace, "PULSE_STREAM_MAX_SUBSCRIPTIONS_PER_TENANT", "1000000",
+                "PULSE_RATE_LIMIT_ENABLED", "false",
                 "PULSE_JWT_SECRET", secret()));
         builder.redirectErrorStream(true).redirectOutput(Path.of(System.getProperty("java.io.tmpdir"),
                 "stream-load-server.log").toFile());

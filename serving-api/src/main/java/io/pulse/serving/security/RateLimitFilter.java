@@ -1,0 +1,135 @@
+package io.pulse.serving.security;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.web.router.RouteAttributes;
+import io.pulse.serving.security.RateLimitSettings.RouteClass;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counts each request against its caller's bucket and its client IP's bucket for the route's class
+ * (Bucket4j, kept in Redis so all instances share them). Answers carry {@code RateLimit-Limit},
+ * {@code RateLimit-Remaining} and {@code RateLimit-Reset} of the tighter bucket; an exhausted bucket
+ * gets 429 with {@code Retry-After}. Runs after authentication, so the caller is known.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@Requires(property = "pulse.rate-limit.enabled", notEquals = "false")
+public class RateLimitFilter implements Ordered, AutoCloseable {
+
+    private static final String PROBE = RateLimitFilter.class.getName() + ".probe";
+
+    private final RateLimitSettings settings;
+    private final String namespace;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final AsyncProxyManager<String> buckets;
+
+    public RateLimitFilter(RateLimitSettings settings, RedisClient client,
+                           @Value("${pulse.redis.namespace:pulse}") String namespace) {
+        this.settings = settings;
+        this.namespace = namespace;
+        this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build().asAsync();
+    }
+
+    /** What a request was measured against: the tighter of its buckets. */
+    private record Measured(long limit, ConsumptionProbe probe) { }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING) // waits for Redis: not on the event loop
+    public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
+        RouteClass routeClass = routeClass(request);
+        String ip = request.getRemoteAddress().getAddress().getHostAddress();
+        Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
+        CompletableFuture<Measured> byIp = consume("ip:" + ip, routeClass, settings.perIp(routeClass));
+        CompletableFuture<Measured> byCaller = caller.isEmpty() ? CompletableFuture.completedFuture(null)
+                : consume("caller:" + caller.get().getAttributes().get("tenant") + "/" + caller.get().getName(),
+                        routeClass, settings.perCaller(routeClass));
+        return byIp.thenCombine(byCaller, (ip1, who) -> {
+            Measured tighter = who == null || ip1.probe().getRemainingTokens() < who.probe().getRemainingTokens() ? ip1 : who;
+            Measured refused = !ip1.probe().isConsumed() ? ip1 : who != null && !who.probe().isConsumed() ? who : null;
+            request.setAttribute(PROBE, refused == null ? tighter : refused);
+            if (refused == null) {
+                return null;
+            }
+            return (HttpResponse<?>) HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .header("Retry-After", Long.toString(seconds(refused.probe().getNanosToWaitForRefill())));
+        }).join();
+    }
+
+    @ResponseFilter
+    public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        request.getAttribute(PROBE, Measured.class).ifPresent(measured -> {
+            response.getHeaders().set("RateLimit-Limit", Long.toString(measured.limit()));
+            response.getHeaders().set("RateLimit-Remaining",
+                    Long.toString(Math.max(0, measured.probe().getRemainingTokens())));
+            response.getHeaders().set("RateLimit-Reset", Long.toString(seconds(measured.probe().getNanosToWaitForReset())));
+        });
+    }
+
+    private CompletableFuture<Measured> consume(String who, RouteClass routeClass, long perMinute) {
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
+                .build();
+        String key = namespace + ":ratelimit:" + routeClass.name().toLowerCase() + ":" + who + ":" + perMinute;
+        return buckets.getProxy(key, () -> CompletableFuture.completedFuture(configuration))
+                .tryConsumeAndReturnRemaining(1)
+                .thenApply(probe -> new Measured(perMinute, probe));
+    }
+
+    /** Ingest, live streams, and everything else (reads and dashboard writes) count separately. */
+    private static RouteClass routeClass(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (path.equals("/v1/stream") || path.equals("/graphql-ws")) {
+            return RouteClass.STREAM;
+        }
+        boolean ingest = RouteAttributes.getRouteMatch(request)
+                .flatMap(route -> route.getAnnotationMetadata().enumValue(RequiresPermission.class, Permission.class))
+                .filter(Permission.EVENTS_WRITE::equals).isPresent();
+        return ingest ? RouteClass.INGEST : RouteClass.QUERY;
+    }
+
+    private static long seconds(long nanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L));
+    }
+
+    /** After authentication (the caller must be known), before the route runs. */
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.after();
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

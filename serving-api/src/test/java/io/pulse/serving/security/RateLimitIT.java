@@ -1,0 +1,89 @@
+package io.pulse.serving.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
+import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.testing.ServingProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rate limits kept in Redis and shared by two server instances: per caller and per client IP counted
+ * separately, 429 with Retry-After past either, RateLimit-* headers on answers.
+ */
+class RateLimitIT {
+
+    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
+    private static String url;
+    private static EmbeddedServer first;
+    private static EmbeddedServer second;
+    private static HttpClient firstClient;
+    private static HttpClient secondClient;
+    private static String alice;
+    private static String bob;
+
+    @BeforeAll
+    static void start() {
+        url = POSTGRES.createDatabase("pulse_rate_limits");
+        // both instances share the namespace, so the same Redis buckets
+        Map<String, Object> properties = Map.of("pulse.redis.namespace", TestServices.uniqueName("rate-it"),
+                "pulse.rate-limit.query-per-caller", 5, "pulse.rate-limit.query-per-ip", 8);
+        first = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
+        second = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
+        firstClient = first.getApplicationContext().createBean(HttpClient.class, first.getURL());
+        secondClient = second.getApplicationContext().createBean(HttpClient.class, second.getURL());
+        JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
+        alice = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
+        bob = tokens.generateToken(Map.of("sub", "bob", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+        POSTGRES.dropDatabase(url);
+    }
+
+    private static HttpResponse<?> get(HttpClient client, String token) {
+        try {
+            return client.toBlocking().exchange(HttpRequest.GET("/v2/dashboards").bearerAuth(token), String.class);
+        } catch (HttpClientResponseException e) {
+            return e.getResponse();
+        }
+    }
+
+    @Test
+    void limitsPerCallerAndPerAddressAreSharedByInstances() {
+        List<String> remaining = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<?> ok = get(i % 2 == 0 ? firstClient : secondClient, alice);
+            assertThat(ok.code()).isEqualTo(200);
+            assertThat(ok.header("RateLimit-Limit")).isIn("5", "8");
+            remaining.add(ok.header("RateLimit-Remaining"));
+        }
+        assertThat(remaining).containsExactly("4", "3", "2", "1", "0");
+
+        // alice's own bucket is empty, whichever instance she asks
+        HttpResponse<?> refused = get(secondClient, alice);
+        assertThat(refused.code()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+
+        // bob has his own bucket, but the address's (8 a minute) runs out after his second request
+        assertThat(get(firstClient, bob).code()).isEqualTo(200);
+        assertThat(get(secondClient, bob).code()).isEqualTo(200);
+        HttpResponse<?> byAddress = get(firstClient, bob);
+        assertThat(byAddress.code()).isEqualTo(429);
+        assertThat(byAddress.header("Retry-After")).isNotNull();
+    }
+}
