@@ -73,7 +73,7 @@ class RoundTripIT {
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
              HttpClient http = server.getApplicationContext().createBean(HttpClient.class, server.getURL())) {
             String token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
             Instant bucket = Instant.ofEpochMilli(Instant.now().minusSeconds(60).toEpochMilli() / 10_000 * 10_000);
 
             BlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();

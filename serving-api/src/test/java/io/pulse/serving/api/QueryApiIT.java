@@ -56,9 +56,9 @@ class QueryApiIT {
         server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
-        noTenant = tokens.generateToken(Map.of("sub", "mallory", "roles", List.of("admin"))).orElseThrow();
+        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        noTenant = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "mallory", "roles", List.of("admin"))).orElseThrow();
     }
 
     @AfterAll

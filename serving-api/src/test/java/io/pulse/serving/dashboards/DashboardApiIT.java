@@ -37,8 +37,8 @@ class DashboardApiIT {
         server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
     }
 
     @AfterAll
@@ -144,7 +144,7 @@ class DashboardApiIT {
     @Test
     void listsArePagedByCursorOnV2() {
         String tenantToken = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("sub", "carol", "tenant", "paging", "roles", List.of("admin"))).orElseThrow();
+                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "carol", "tenant", "paging", "roles", List.of("admin"))).orElseThrow();
         for (String name : List.of("b", "a", "c")) {
             create(name, tenantToken);
         }

@@ -54,8 +54,8 @@ class GraphQLIT {
         http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         sockets = server.getApplicationContext().createBean(WebSocketClient.class, server.getURL());
         JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
         rows.write(Granularity.ONE_MINUTE, "acme", "orders", Map.of("region", "eu"), MINUTE, new double[] {1, 2, 3}, 2);
         rows.write(Granularity.ONE_MINUTE, "acme", "orders", Map.of("region", "us"), MINUTE, new double[] {4}, 1);
         // the catalog reads the hourly table

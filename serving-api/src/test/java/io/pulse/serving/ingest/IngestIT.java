@@ -53,7 +53,7 @@ class IngestIT {
                 "micronaut.server.max-request-size", 4096)));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         acme = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("sub", "ingest-client", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "ingest-client", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(TestServices.amqpUri());
         amqp = factory.newConnection();

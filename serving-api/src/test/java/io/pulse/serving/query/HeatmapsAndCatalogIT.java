@@ -114,7 +114,7 @@ class HeatmapsAndCatalogIT {
              HttpClient client = server.getApplicationContext().createBean(
                      HttpClient.class, server.getURL())) {
             String token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
             String range = "from=2026-11-23T00:00:00Z&to=2026-11-25T00:00:00Z";
             Map<String, Object> correlation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
                     .GET("/v2/heatmaps/correlation?metrics=requests,errors,latency&aggregate=count&" + range)
@@ -131,7 +131,7 @@ class HeatmapsAndCatalogIT {
             assertThat(((List<List<Object>>) weekday.get("values")).get(0).get(0)).isEqualTo(10.0);
 
             String globex = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
             Map<String, Object> none = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
                     .GET("/v1/heatmaps/hour-by-weekday/requests?" + range).bearerAuth(globex),
                     JSON);

@@ -68,7 +68,7 @@ class AuthorizationMatrixIT {
         http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
         for (Role role : Role.values()) {
-            TOKENS.put(role, tokens.generateToken(Map.of("sub", role.code(), "tenant", "acme",
+            TOKENS.put(role, tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", role.code(), "tenant", "acme",
                     "roles", List.of(role.code()))).orElseThrow());
         }
     }
@@ -170,7 +170,7 @@ class AuthorizationMatrixIT {
     @Test
     void aTokenWithoutRolesMayDoNothing() {
         String none = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("sub", "nobody", "tenant", "acme")).orElseThrow();
+                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "nobody", "tenant", "acme")).orElseThrow();
         assertThat(status(HttpRequest.GET("/v2/dashboards").bearerAuth(none))).isEqualTo(403);
         assertThat(status(HttpRequest.GET("/v2/metrics").bearerAuth(none))).isEqualTo(403);
     }

@@ -44,8 +44,8 @@ class RateLimitIT {
         firstClient = first.getApplicationContext().createBean(HttpClient.class, first.getURL());
         secondClient = second.getApplicationContext().createBean(HttpClient.class, second.getURL());
         JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
-        alice = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
-        bob = tokens.generateToken(Map.of("sub", "bob", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
+        alice = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
+        bob = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
     }
 
     @AfterAll

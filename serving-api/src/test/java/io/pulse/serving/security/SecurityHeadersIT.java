@@ -33,7 +33,7 @@ class SecurityHeadersIT {
         server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
         http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
     }
 
     @AfterAll

@@ -64,9 +64,9 @@ class StreamIT {
         secondClient = second.getApplicationContext().createBean(WebSocketClient.class, second.getURL());
         publisher = new LivePublisher(rows, NAMESPACE);
         JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
-        initech = tokens.generateToken(Map.of("sub", "carol", "tenant", "initech", "roles", List.of("admin"))).orElseThrow();
+        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        initech = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "carol", "tenant", "initech", "roles", List.of("admin"))).orElseThrow();
     }
 
     @AfterAll

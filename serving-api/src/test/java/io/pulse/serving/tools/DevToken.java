@@ -36,7 +36,8 @@ public final class DevToken {
     static String token(String secret, String tenant, String subject, List<String> roles, Duration lifetime)
             throws Exception {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject).claim("tenant", tenant).claim("roles", roles)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("pulse").audience("pulse-api").subject(subject)
+                .claim("tenant", tenant).claim("roles", roles)
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime))).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         jwt.sign(new MACSigner(secret));

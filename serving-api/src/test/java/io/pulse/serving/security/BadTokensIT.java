@@ -1,0 +1,92 @@
+package io.pulse.serving.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.testing.ServingProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tokens that are expired, for another audience or issuer, unsigned or tampered with are all refused. */
+class BadTokensIT {
+
+    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
+    private static String url;
+    private static EmbeddedServer server;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() {
+        url = POSTGRES.createDatabase("pulse_bad_tokens");
+        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
+        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        POSTGRES.dropDatabase(url);
+    }
+
+    private static JWTClaimsSet claims(UnaryOperator<JWTClaimsSet.Builder> change) {
+        Instant now = Instant.now();
+        return change.apply(new JWTClaimsSet.Builder().issuer("pulse").audience("pulse-api").subject("alice")
+                .claim("tenant", "acme").claim("roles", List.of("viewer"))
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))).build();
+    }
+
+    private static String signed(JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(ServingProperties.JWT_SECRET));
+        return jwt.serialize();
+    }
+
+    private static int status(String token) {
+        try {
+            return http.toBlocking().exchange(HttpRequest.GET("/v2/dashboards").bearerAuth(token), String.class).code();
+        } catch (HttpClientResponseException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    void onlyAValidTokenIsAccepted() throws Exception {
+        assertThat(status(signed(claims(c -> c)))).as("control: a valid token").isEqualTo(200);
+
+        Instant past = Instant.now().minus(Duration.ofHours(2));
+        assertThat(status(signed(claims(c -> c.issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(60)))))))
+                .as("expired").isEqualTo(401);
+        assertThat(status(signed(claims(c -> c.audience("another-api"))))).as("wrong audience").isEqualTo(401);
+        assertThat(status(signed(claims(c -> c.issuer("https://evil.example"))))).as("wrong issuer").isEqualTo(401);
+        assertThat(status(new PlainJWT(claims(c -> c)).serialize())).as("alg none").isEqualTo(401);
+
+        String[] parts = signed(claims(c -> c)).split("\\.");
+        String otherTenant = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                claims(c -> c.claim("tenant", "globex")).toString().getBytes());
+        assertThat(status(parts[0] + "." + otherTenant + "." + parts[2])).as("tampered payload").isEqualTo(401);
+        // a character inside the signature (the last one also holds padding bits a decoder may ignore)
+        char[] token = signed(claims(c -> c)).toCharArray();
+        int inside = token.length - 10;
+        token[inside] = token[inside] == 'A' ? 'B' : 'A';
+        assertThat(status(new String(token))).as("tampered signature").isEqualTo(401);
+    }
+}
