@@ -2,6 +2,7 @@ package io.pulse.serving.security;
 
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -9,7 +10,7 @@ import io.micronaut.http.filter.ServerFilterPhase;
 
 /**
  * Headers on every response, errors and static files included: a strict Content-Security-Policy (no
- * inline script, no framing), no MIME sniffing, no referrer. The policy is configurable
+ * inline script, no framing), no MIME sniffing, no referrer; HSTS on answers over TLS. The policy is configurable
  * ({@code pulse.http.content-security-policy}) only so the dev environment can serve GraphiQL.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -31,7 +32,10 @@ public class SecurityHeaders implements Ordered {
     }
 
     @ResponseFilter
-    public void addHeaders(MutableHttpResponse<?> response) {
+    public void addHeaders(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (request.isSecure()) {
+            response.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+        }
         response.header("Content-Security-Policy", contentSecurityPolicy);
         response.header("X-Content-Type-Options", "nosniff");
         response.header("X-Frame-Options", "DENY");
