@@ -5,7 +5,8 @@ import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -24,33 +25,67 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
         void close();
     }
 
-    private final Map<String, C> connections = new ConcurrentHashMap<>();
+    private final Map<String, Slot<C>> slots = new ConcurrentHashMap<>();
+
+    /**
+     * A session's connection, and the frames that arrived before its open handler ran: the upgrade may
+     * finish on another thread than the one reading the first frames.
+     */
+    private static final class Slot<C> {
+        private C connection;
+        private List<String> early = new ArrayList<>();
+    }
 
     /** Registers the session's connection, or closes a session without a caller (1008). */
     public void open(WebSocketSession session, HttpRequest<?> request, BiFunction<Caller, WebSocketSession, C> create) {
         Caller caller = CallerBinder.callerOf(request).orElse(null);
         if (caller == null) {
+            slots.remove(session.getId());
             session.close(CloseReason.POLICY_VIOLATION);
             return;
         }
-        connections.put(session.getId(), create.apply(caller, session));
+        C connection = create.apply(caller, session);
+        Slot<C> slot = slots.computeIfAbsent(session.getId(), id -> new Slot<>());
+        List<String> early;
+        synchronized (slot) {
+            slot.connection = connection;
+            early = slot.early;
+            slot.early = null;
+            early.forEach(connection::receive);
+        }
     }
 
     public void receive(WebSocketSession session, String text) {
-        C connection = connections.get(session.getId());
-        if (connection != null) {
-            connection.receive(text);
+        Slot<C> slot = slots.computeIfAbsent(session.getId(), id -> new Slot<>());
+        synchronized (slot) {
+            if (slot.connection == null) {
+                slot.early.add(text);
+            } else {
+                slot.connection.receive(text);
+            }
         }
     }
 
     public void close(WebSocketSession session) {
-        C connection = connections.remove(session.getId());
-        if (connection != null) {
-            connection.close();
+        Slot<C> slot = slots.remove(session.getId());
+        if (slot != null) {
+            synchronized (slot) {
+                if (slot.connection != null) {
+                    slot.connection.close();
+                }
+            }
         }
     }
 
-    public Collection<C> all() {
-        return connections.values();
+    public List<C> all() {
+        List<C> open = new ArrayList<>();
+        for (Slot<C> slot : slots.values()) {
+            synchronized (slot) {
+                if (slot.connection != null) {
+                    open.add(slot.connection);
+                }
+            }
+        }
+        return open;
     }
 }
