@@ -21,6 +21,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterPatternStyle;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
@@ -39,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * {@code RateLimit-Remaining} and {@code RateLimit-Reset} of the tighter bucket; an exhausted bucket
  * gets 429 with {@code Retry-After}. Runs after authentication, so the caller is known.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+// WebSocket upgrades are left out: offloading their filter chain to the blocking pool races the socket's
+// open handler (frames were lost); connection and message limits for streams come separately
+@ServerFilter(value = "^(?!/v1/stream$|/graphql-ws$).*", patternStyle = FilterPatternStyle.REGEX)
 @Requires(property = "pulse.rate-limit.enabled", notEquals = "false")
 public class RateLimitFilter implements Ordered, AutoCloseable {
 
@@ -105,12 +108,8 @@ public class RateLimitFilter implements Ordered, AutoCloseable {
                 .thenApply(probe -> new Measured(perMinute, probe));
     }
 
-    /** Ingest, live streams, and everything else (reads and dashboard writes) count separately. */
+    /** Ingest and everything else (reads and dashboard writes) count separately. */
     private static RouteClass routeClass(HttpRequest<?> request) {
-        String path = request.getPath();
-        if (path.equals("/v1/stream") || path.equals("/graphql-ws")) {
-            return RouteClass.STREAM;
-        }
         boolean ingest = RouteAttributes.getRouteMatch(request)
                 .flatMap(route -> route.getAnnotationMetadata().enumValue(RequiresPermission.class, Permission.class))
                 .filter(Permission.EVENTS_WRITE::equals).isPresent();

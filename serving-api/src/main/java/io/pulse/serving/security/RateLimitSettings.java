@@ -13,18 +13,15 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
                                 @Bindable(defaultValue = "3000") @Positive long queryPerCaller,
                                 @Bindable(defaultValue = "12000") @Positive long queryPerIp,
                                 @Bindable(defaultValue = "12000") @Positive long ingestPerCaller,
-                                @Bindable(defaultValue = "24000") @Positive long ingestPerIp,
-                                @Bindable(defaultValue = "600") @Positive long streamPerCaller,
-                                @Bindable(defaultValue = "6000") @Positive long streamPerIp) {
+                                @Bindable(defaultValue = "24000") @Positive long ingestPerIp) {
 
     /** Which limits a request counts against. */
-    public enum RouteClass { QUERY, INGEST, STREAM }
+    public enum RouteClass { QUERY, INGEST }
 
     long perCaller(RouteClass routeClass) {
         return switch (routeClass) {
             case QUERY -> queryPerCaller;
             case INGEST -> ingestPerCaller;
-            case STREAM -> streamPerCaller;
         };
     }
 
@@ -32,7 +29,6 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
         return switch (routeClass) {
             case QUERY -> queryPerIp;
             case INGEST -> ingestPerIp;
-            case STREAM -> streamPerIp;
         };
     }
 }
