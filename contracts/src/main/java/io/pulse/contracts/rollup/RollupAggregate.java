@@ -173,16 +173,12 @@ public final class RollupAggregate {
         return distinct == null ? null : distinct.toCompactByteArray();
     }
 
-    /**
-     * Rebuilds an aggregate from its stored columns. A reader that needs no percentiles (or no distinct
-     * count) may pass null for that sketch and skip reading and decoding it.
-     */
+    /** Rebuilds an aggregate from its stored columns. */
     public static RollupAggregate fromStored(long count, double sum, double min, double max,
                                              byte[] quantileSketch, byte[] distinctSketch) {
         try {
-            DDSketch quantiles = quantileSketch == null ? newQuantileSketch()
-                    : DDSketch.decode(ByteArrayInput.wrap(quantileSketch), () -> new CollapsingLowestDenseStore(MAX_BINS),
-                            MAPPING);
+            DDSketch quantiles = DDSketch.decode(ByteArrayInput.wrap(quantileSketch),
+                    () -> new CollapsingLowestDenseStore(MAX_BINS), MAPPING);
             HllSketch distinct = distinctSketch == null ? null
                     : HllSketch.heapify(distinctSketch).copyAs(TgtHllType.HLL_8);
             RollupAggregate aggregate = new RollupAggregate(quantiles, distinct);
