@@ -8,13 +8,11 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,22 +27,18 @@ import org.junit.jupiter.api.Test;
 /** Tokens that are expired, for another audience or issuer, unsigned or tampered with are all refused. */
 class BadTokensIT {
 
-    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
-    private static String url;
-    private static EmbeddedServer server;
+    private static TestServer server;
     private static HttpClient http;
 
     @BeforeAll
     static void start() {
-        url = POSTGRES.createDatabase("pulse_bad_tokens");
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
-        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
+        server = TestServer.start("pulse_bad_tokens", Map.of());
+        http = server.http();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        POSTGRES.dropDatabase(url);
     }
 
     private static JWTClaimsSet claims(UnaryOperator<JWTClaimsSet.Builder> change) {

@@ -2,16 +2,12 @@ package io.pulse.serving.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
-import io.pulse.contracts.testing.TestServices;
-import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,25 +17,20 @@ import org.junit.jupiter.api.Test;
 /** Every response carries the security headers, errors and static files included; CORS stays closed. */
 class SecurityHeadersIT {
 
-    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
-    private static String url;
-    private static EmbeddedServer server;
+    private static TestServer server;
     private static HttpClient http;
     private static String token;
 
     @BeforeAll
     static void start() {
-        url = POSTGRES.createDatabase("pulse_headers");
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
-        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        server = TestServer.start("pulse_headers", Map.of());
+        http = server.http();
+        token = server.token("alice", "acme", "admin");
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        POSTGRES.dropDatabase(url);
     }
 
     private static HttpResponse<?> exchange(HttpRequest<?> request) {

@@ -2,20 +2,16 @@ package io.pulse.serving.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.uri.UriBuilder;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.rollup.Granularity;
-import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.RollupRows;
-import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -44,29 +40,26 @@ class SqlInjectionIT {
             "postgres", "relation \"", "column \"", "ERROR:", "SQL state");
 
     private static final TestServices.Postgres POSTGRES = TestServices.postgres();
-    private static String url;
-    private static EmbeddedServer server;
+    private static TestServer server;
     private static HttpClient http;
+    private static String url;
     private static String token;
 
     @BeforeAll
     static void start() throws Exception {
-        url = POSTGRES.createDatabase("pulse_sqli");
-        Migrations.apply(url, POSTGRES.user(), POSTGRES.password());
+        server = TestServer.start("pulse_sqli", Map.of());
+        http = server.http();
+        url = server.url();
+        token = server.token("alice", "acme", "admin");
         RollupRows rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
         Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minusSeconds(600);
         rows.write(Granularity.ONE_MINUTE, "acme", "latency", Map.of("region", "eu"), minute, new double[] {1}, 1);
         rows.write(Granularity.ONE_MINUTE, "globex", "latency", Map.of("region", "eu"), minute, new double[] {7}, 1);
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
-        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        token = server.getApplicationContext().getBean(JwtTokenGenerator.class).generateToken(Map.of("iss", "pulse",
-                "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        POSTGRES.dropDatabase(url);
     }
 
     private static String tables() throws Exception {

@@ -2,7 +2,6 @@ package io.pulse.serving.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -11,10 +10,7 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.uri.UriBuilder;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
-import io.pulse.contracts.testing.TestServices;
-import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,25 +26,20 @@ class XssIT {
     private static final String SCRIPT = "<script>alert(document.cookie)</script>";
     private static final String IMAGE = "\"><img src=x onerror=alert(1)>";
 
-    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
-    private static String url;
-    private static EmbeddedServer server;
+    private static TestServer server;
     private static HttpClient http;
     private static String token;
 
     @BeforeAll
     static void start() {
-        url = POSTGRES.createDatabase("pulse_xss");
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
-        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        token = server.getApplicationContext().getBean(JwtTokenGenerator.class).generateToken(Map.of("iss", "pulse",
-                "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        server = TestServer.start("pulse_xss", Map.of());
+        http = server.http();
+        token = server.token("alice", "acme", "admin");
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        POSTGRES.dropDatabase(url);
     }
 
     /** What a browser would go by: the answer's type, its no-sniff and script policy headers, its body. */
