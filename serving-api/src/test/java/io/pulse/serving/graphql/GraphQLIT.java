@@ -10,15 +10,14 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.micronaut.websocket.WebSocketClient;
 import io.pulse.contracts.rollup.Granularity;
-import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.GraphQLWsClient;
 import io.pulse.serving.testing.LivePublisher;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import io.pulse.serving.testing.StreamClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +35,7 @@ class GraphQLIT {
     private static final String NAMESPACE = TestServices.uniqueName("graphql-it");
     private static final Instant MINUTE = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
     private static final Argument<Map<String, Object>> JSON = Argument.mapOf(String.class, Object.class);
-    private static String url;
-    private static EmbeddedServer server;
+    private static TestServer server;
     private static HttpClient http;
     private static WebSocketClient sockets;
     private static RollupRows rows;
@@ -46,16 +44,12 @@ class GraphQLIT {
 
     @BeforeAll
     static void start() throws Exception {
-        url = POSTGRES.createDatabase("pulse_graphql");
-        Migrations.apply(url, POSTGRES.user(), POSTGRES.password());
-        rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url,
-                Map.of("pulse.redis.namespace", NAMESPACE)));
-        http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        sockets = server.getApplicationContext().createBean(WebSocketClient.class, server.getURL());
-        JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        server = TestServer.start("pulse_graphql", Map.of("pulse.redis.namespace", NAMESPACE));
+        http = server.http();
+        sockets = server.server().getApplicationContext().createBean(WebSocketClient.class, server.server().getURL());
+        acme = server.token("alice", "acme", "admin");
+        globex = server.token("bob", "globex", "admin");
+        rows = new RollupRows(server.url(), POSTGRES.user(), POSTGRES.password());
         rows.write(Granularity.ONE_MINUTE, "acme", "orders", Map.of("region", "eu"), MINUTE, new double[] {1, 2, 3}, 2);
         rows.write(Granularity.ONE_MINUTE, "acme", "orders", Map.of("region", "us"), MINUTE, new double[] {4}, 1);
         // the catalog reads the hourly table
@@ -66,7 +60,6 @@ class GraphQLIT {
     @AfterAll
     static void stop() {
         server.close();
-        POSTGRES.dropDatabase(url);
     }
 
     private static Map<String, Object> post(String token, String query) {
@@ -156,8 +149,8 @@ class GraphQLIT {
     @Test
     void aSubscriptionReceivesTheSameUpdateAsTheWebSocketStream() throws Exception {
         try (LivePublisher publisher = new LivePublisher(rows, NAMESPACE);
-             GraphQLWsClient graphql = GraphQLWsClient.connect(sockets, server.getURI(), acme);
-             StreamClient stream = StreamClient.connect(sockets, server.getURI(), acme)) {
+             GraphQLWsClient graphql = GraphQLWsClient.connect(sockets, server.server().getURI(), acme);
+             StreamClient stream = StreamClient.connect(sockets, server.server().getURI(), acme)) {
             graphql.send(Map.of("type", "connection_init"));
             assertThat(graphql.next()).containsEntry("type", "connection_ack");
             graphql.send(Map.of("type", "subscribe", "id", "live", "payload", Map.of("query",
@@ -192,12 +185,12 @@ class GraphQLIT {
 
     @Test
     void protocolViolationsCloseWithTheProtocolsCodes() throws Exception {
-        try (GraphQLWsClient client = GraphQLWsClient.connect(sockets, server.getURI(), acme)) {
+        try (GraphQLWsClient client = GraphQLWsClient.connect(sockets, server.server().getURI(), acme)) {
             client.send(Map.of("type", "subscribe", "id", "1", "payload", Map.of("query", "{ metrics { name } }")));
             await().atMost(Duration.ofSeconds(5)).until(() -> client.closeReason() != null);
             assertThat(client.closeReason().getCode()).isEqualTo(4401);
         }
-        try (GraphQLWsClient client = GraphQLWsClient.connect(sockets, server.getURI(), acme)) {
+        try (GraphQLWsClient client = GraphQLWsClient.connect(sockets, server.server().getURI(), acme)) {
             client.send(Map.of("type", "connection_init"));
             assertThat(client.next()).containsEntry("type", "connection_ack");
             client.send(Map.of("type", "connection_init"));
@@ -213,7 +206,7 @@ class GraphQLIT {
                         // no such route, which the security filter refuses before routing
                         e -> assertThat(e.getStatus().getCode()).isIn(403, 404));
         try (EmbeddedServer dev = ApplicationContext.run(EmbeddedServer.class,
-                ServingProperties.forDatabase(url, Map.of("pulse.schema.manage", false)), "dev");
+                ServingProperties.forDatabase(server.url(), Map.of("pulse.schema.manage", false)), "dev");
              HttpClient client = dev.getApplicationContext().createBean(HttpClient.class, dev.getURL())) {
             assertThat(client.toBlocking().retrieve("/graphiql")).containsIgnoringCase("graphiql");
         }

@@ -2,15 +2,12 @@ package io.pulse.serving.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.testing.TestServices;
-import io.pulse.serving.testing.ServingProperties;
+import io.pulse.serving.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitIT {
 
-    private static final TestServices.Postgres POSTGRES = TestServices.postgres();
-    private static String url;
-    private static EmbeddedServer first;
-    private static EmbeddedServer second;
+    private static TestServer first;
+    private static TestServer second;
     private static HttpClient firstClient;
     private static HttpClient secondClient;
     private static String alice;
@@ -35,24 +30,21 @@ class RateLimitIT {
 
     @BeforeAll
     static void start() {
-        url = POSTGRES.createDatabase("pulse_rate_limits");
         // both instances share the namespace, so the same Redis buckets
         Map<String, Object> properties = Map.of("pulse.redis.namespace", TestServices.uniqueName("rate-it"),
                 "pulse.rate-limit.query-per-caller", 5, "pulse.rate-limit.query-per-ip", 8);
-        first = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
-        second = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
-        firstClient = first.getApplicationContext().createBean(HttpClient.class, first.getURL());
-        secondClient = second.getApplicationContext().createBean(HttpClient.class, second.getURL());
-        JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
-        alice = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
-        bob = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "acme", "roles", List.of("viewer"))).orElseThrow();
+        first = TestServer.start("pulse_rate_limits_a", properties);
+        second = TestServer.start("pulse_rate_limits_b", properties);
+        firstClient = first.http();
+        secondClient = second.http();
+        alice = first.token("alice", "acme", "viewer");
+        bob = first.token("bob", "acme", "viewer");
     }
 
     @AfterAll
     static void stop() {
         first.close();
         second.close();
-        POSTGRES.dropDatabase(url);
     }
 
     private static HttpResponse<?> get(HttpClient client, String token) {
