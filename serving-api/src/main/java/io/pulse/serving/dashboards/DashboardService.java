@@ -4,6 +4,7 @@ import io.micronaut.data.exceptions.OptimisticLockException;
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
 import io.pulse.serving.errors.ClientError;
+import io.pulse.serving.tenancy.TenantTransactions;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,23 +31,29 @@ public class DashboardService {
     private static final Argument<List<Dashboard.Widget>> WIDGETS = Argument.listOf(Dashboard.Widget.class);
 
     private final DashboardRepository repository;
+    private final TenantTransactions tenants;
     private final ObjectMapper json;
 
-    public DashboardService(DashboardRepository repository, ObjectMapper json) {
+    public DashboardService(DashboardRepository repository, TenantTransactions tenants, ObjectMapper json) {
         this.repository = repository;
+        this.tenants = tenants;
         this.json = json;
     }
 
     public Dashboard create(String tenant, Dashboard dashboard) {
-        return toApi(repository.save(toRow(tenant, UUID.randomUUID(), dashboard, null)));
+        return toApi(tenants.write(tenant, () -> repository.save(toRow(tenant, UUID.randomUUID(), dashboard, null))));
     }
 
     public Optional<Dashboard> find(String tenant, UUID id) {
-        return repository.findByIdAndTenant(id, tenant).map(this::toApi);
+        return tenants.read(tenant, () -> repository.findByIdAndTenant(id, tenant)).map(this::toApi);
     }
 
     /** Empty when there is no such dashboard of this tenant. */
     public Optional<Dashboard> update(String tenant, UUID id, Dashboard dashboard) {
+        return tenants.write(tenant, () -> updateInTransaction(tenant, id, dashboard));
+    }
+
+    private Optional<Dashboard> updateInTransaction(String tenant, UUID id, Dashboard dashboard) {
         Optional<DashboardRow> current = repository.findByIdAndTenant(id, tenant);
         if (current.isEmpty()) {
             return Optional.empty();
@@ -62,13 +69,13 @@ public class DashboardService {
     }
 
     public boolean delete(String tenant, UUID id) {
-        return repository.deleteByIdAndTenant(id, tenant) > 0;
+        return tenants.write(tenant, () -> repository.deleteByIdAndTenant(id, tenant)) > 0;
     }
 
     /** Up to {@code limit} dashboards after {@code after} (null: from the start), in (name, id) order. */
     public List<Dashboard> page(String tenant, Position after, int limit) {
-        List<DashboardRow> rows = after == null ? repository.firstPage(tenant, limit)
-                : repository.pageAfter(tenant, after.name(), after.id(), limit);
+        List<DashboardRow> rows = tenants.read(tenant, () -> after == null ? repository.firstPage(tenant, limit)
+                : repository.pageAfter(tenant, after.name(), after.id(), limit));
         return rows.stream().map(this::toApi).toList();
     }
 

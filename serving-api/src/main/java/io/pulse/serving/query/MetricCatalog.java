@@ -1,27 +1,22 @@
 package io.pulse.serving.query;
 
 import io.micronaut.serde.annotation.Serdeable;
-
-import io.micronaut.data.connection.annotation.Connectable;
+import io.pulse.serving.tenancy.TenantTransactions;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.sql.DataSource;
 
 /**
  * A tenant's metrics with their dimensions and each dimension's most frequent values (by event count),
  * read from the hourly rollups since a given time.
  */
 @Singleton
-@Connectable // one pooled connection per call, also under Micronaut Data's transaction-aware DataSource
 public class MetricCatalog {
 
     /** One metric: its events since {@code since}, and per dimension the top values with their counts. */
@@ -31,16 +26,16 @@ public class MetricCatalog {
     @Serdeable
     public record ValueCount(String value, long events) { }
 
-    private final DataSource dataSource;
+    private final TenantTransactions tenants;
 
-    public MetricCatalog(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public MetricCatalog(TenantTransactions tenants) {
+        this.tenants = tenants;
     }
 
     public List<Metric> metrics(String tenant, Instant since, int topValues) {
         Map<String, Long> events = new LinkedHashMap<>();
         Map<String, Map<String, List<ValueCount>>> dimensions = new LinkedHashMap<>();
-        try (Connection connection = dataSource.getConnection()) {
+        tenants.read(tenant, connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT metric, sum(count) FROM rollup_1h"
                     + " WHERE tenant = ? AND bucket_start >= ? GROUP BY metric ORDER BY metric")) {
                 statement.setString(1, tenant);
@@ -70,9 +65,8 @@ public class MetricCatalog {
                     }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("metric catalog query failed", e);
-        }
+            return null;
+        });
         List<Metric> metrics = new ArrayList<>();
         events.forEach((metric, count) -> metrics.add(new Metric(metric, count, dimensions.get(metric))));
         return metrics;

@@ -3,7 +3,7 @@ package io.pulse.serving.query;
 import io.pulse.contracts.event.EventLimits;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
-import io.micronaut.data.connection.annotation.Connectable;
+import io.pulse.serving.tenancy.TenantTransactions;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.sql.DataSource;
 
 /**
  * The one query engine behind REST and GraphQL. Reads the stored rows of one granularity (the table name
@@ -26,18 +25,17 @@ import javax.sql.DataSource;
  * percentiles and distinct counts of a point come from the merged sketches of all its rows.
  */
 @Singleton
-@Connectable // one pooled connection per call, also under Micronaut Data's transaction-aware DataSource
 public class QueryEngine {
 
     /** Granularities a step may be picked from, finest first. */
     private static final List<Granularity> TUMBLING =
             List.of(Granularity.TEN_SECONDS, Granularity.ONE_MINUTE, Granularity.ONE_HOUR);
 
-    private final DataSource dataSource;
+    private final TenantTransactions tenants;
     private final QueryLimits limits;
 
-    public QueryEngine(DataSource dataSource, QueryLimits limits) {
-        this.dataSource = dataSource;
+    public QueryEngine(TenantTransactions tenants, QueryLimits limits) {
+        this.tenants = tenants;
         this.limits = limits;
     }
 
@@ -86,17 +84,17 @@ public class QueryEngine {
      */
     public void rows(String tenant, SeriesQuery query, Granularity table, RowVisitor visitor) {
         validate(query);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = prepare(connection, tenant, query, table);
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                visitor.visit(groupColumns(rows, query.groupBy()), rows.getTimestamp(1).getTime(),
-                        new StoredRow(rows.getLong(2), rows.getDouble(3), rows.getDouble(4), rows.getDouble(5),
-                                rows.getBytes(6), rows.getBytes(7)));
+        tenants.read(tenant, connection -> {
+            try (PreparedStatement statement = prepare(connection, tenant, query, table);
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    visitor.visit(groupColumns(rows, query.groupBy()), rows.getTimestamp(1).getTime(),
+                            new StoredRow(rows.getLong(2), rows.getDouble(3), rows.getDouble(4), rows.getDouble(5),
+                                    rows.getBytes(6), rows.getBytes(7)));
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("series query failed", e);
-        }
+            return null;
+        });
     }
 
     /** Count, sum, min and max merge in SQL: far fewer rows leave the database. */
