@@ -7,9 +7,12 @@ import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.authentication.AuthorizationException;
 import io.pulse.contracts.event.EventLimits;
+import io.pulse.serving.apikeys.ApiKeyAuthentication;
+import io.pulse.serving.security.Permission;
 import io.pulse.serving.security.Role;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Binds {@link Caller} from the authenticated principal: its {@code tenant} claim must be a valid tenant
@@ -41,7 +44,12 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
         if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
             throw new AuthorizationException(authentication.get());
         }
-        return Optional.of(new Caller(name, authentication.get().getName(),
-                Role.permissionsOf(authentication.get().getRoles())));
+        return Optional.of(new Caller(name, authentication.get().getName(), permissionsOf(authentication.get())));
+    }
+
+    /** An API key's own permissions; for a token or session, what its roles grant. */
+    public static Set<Permission> permissionsOf(Authentication authentication) {
+        return authentication instanceof ApiKeyAuthentication key ? key.permissions()
+                : Role.permissionsOf(authentication.getRoles());
     }
 }

@@ -6,8 +6,12 @@ import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.QueryValue;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.security.Forbidden;
+import io.pulse.serving.security.Permission;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The query parameters of a series request, bound once for /v1 and /v2 ({@code @RequestBean}), and the
@@ -23,11 +27,19 @@ public record SeriesParameters(@Nullable @QueryValue String from, @Nullable @Que
         return QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit);
     }
 
-    /** CSV when {@link Csv#requested asked for}, else {@code json} of the result. */
-    public HttpResponse<?> respond(HttpRequest<?> request, SeriesResult result, Function<SeriesResult, Object> json) {
+    /**
+     * CSV when {@link Csv#requested asked for} (an export: the caller needs {@code exports:create} too),
+     * else {@code json} of the result.
+     */
+    public HttpResponse<?> respond(HttpRequest<?> request, Caller caller, Supplier<SeriesResult> result,
+                                   Function<SeriesResult, Object> json) {
         if (Csv.requested(request, format)) {
-            return HttpResponse.ok((Writable) out -> Csv.write(result, out)).contentType("text/csv");
+            if (!caller.can(Permission.EXPORTS_CREATE)) {
+                throw new Forbidden(Permission.EXPORTS_CREATE);
+            }
+            SeriesResult exported = result.get();
+            return HttpResponse.ok((Writable) out -> Csv.write(exported, out)).contentType("text/csv");
         }
-        return HttpResponse.ok(json.apply(result));
+        return HttpResponse.ok(json.apply(result.get()));
     }
 }

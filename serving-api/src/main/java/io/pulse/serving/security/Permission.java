@@ -1,5 +1,8 @@
 package io.pulse.serving.security;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /** What a caller may do; roles grant sets of these ({@link Role}), routes and fields require one. */
 public enum Permission {
     METRICS_READ("metrics:read"),
@@ -20,5 +23,9 @@ public enum Permission {
 
     public String code() {
         return code;
+    }
+
+    public static Optional<Permission> ofCode(String code) {
+        return Arrays.stream(values()).filter(permission -> permission.code.equals(code)).findFirst();
     }
 }

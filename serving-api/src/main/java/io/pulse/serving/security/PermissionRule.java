@@ -7,13 +7,14 @@ import io.micronaut.security.rules.SecuredAnnotationRule;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.rules.SecurityRuleResult;
 import io.micronaut.web.router.RouteAttributes;
+import io.pulse.serving.caller.CallerBinder;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 /**
- * Allows a route carrying {@link RequiresPermission} only to a caller whose roles grant that permission
+ * Allows a route carrying {@link RequiresPermission} only to a caller whose roles (or API key) grant that permission
  * (anonymous callers get 401, others 403). Runs before {@code @Secured}, so a route's permission is
  * the deciding rule; routes without one are left to the other rules.
  */
@@ -31,7 +32,7 @@ public class PermissionRule implements SecurityRule<HttpRequest<?>> {
             return Mono.just(SecurityRuleResult.UNKNOWN);
         }
         boolean granted = authentication != null
-                && Role.permissionsOf(authentication.getRoles()).contains(required.get());
+                && CallerBinder.permissionsOf(authentication).contains(required.get());
         return Mono.just(granted ? SecurityRuleResult.ALLOWED : SecurityRuleResult.REJECTED);
     }
 

@@ -27,6 +27,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.web.router.RouteAttributes;
+import io.pulse.serving.query.Csv;
 import io.pulse.serving.security.RateLimitSettings.RouteClass;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
@@ -108,12 +109,19 @@ public class RateLimitFilter implements Ordered, AutoCloseable {
                 .thenApply(probe -> new Measured(perMinute, probe));
     }
 
-    /** Ingest and everything else (reads and dashboard writes) count separately. */
+    /** Login and logout, ingest, CSV exports and everything else (reads, dashboard writes) count apart. */
     private static RouteClass routeClass(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (path.startsWith("/oauth/") || path.equals("/logout")) {
+            return RouteClass.AUTH;
+        }
         boolean ingest = RouteAttributes.getRouteMatch(request)
                 .flatMap(route -> route.getAnnotationMetadata().enumValue(RequiresPermission.class, Permission.class))
                 .filter(Permission.EVENTS_WRITE::equals).isPresent();
-        return ingest ? RouteClass.INGEST : RouteClass.QUERY;
+        if (ingest) {
+            return RouteClass.INGEST;
+        }
+        return Csv.requested(request, request.getParameters().get("format")) ? RouteClass.EXPORT : RouteClass.QUERY;
     }
 
     private static long seconds(long nanos) {

@@ -13,15 +13,25 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
                                 @Bindable(defaultValue = "3000") @Positive long queryPerCaller,
                                 @Bindable(defaultValue = "12000") @Positive long queryPerIp,
                                 @Bindable(defaultValue = "12000") @Positive long ingestPerCaller,
-                                @Bindable(defaultValue = "24000") @Positive long ingestPerIp) {
+                                @Bindable(defaultValue = "24000") @Positive long ingestPerIp,
+                                @Bindable(defaultValue = "120") @Positive long exportPerCaller,
+                                @Bindable(defaultValue = "600") @Positive long exportPerIp,
+                                @Bindable(defaultValue = "60") @Positive long authPerIp,
+                                @Bindable(defaultValue = "60") @Positive long websocketPerCaller,
+                                @Bindable(defaultValue = "600") @Positive long websocketPerIp,
+                                @Bindable(defaultValue = "20") @Positive long websocketMessagesPerSecond) {
 
     /** Which limits a request counts against. */
-    public enum RouteClass { QUERY, INGEST }
+    public enum RouteClass { QUERY, INGEST, EXPORT, AUTH, WEBSOCKET }
 
+    /** Login and logout happen before there is a caller: they count per IP only. */
     long perCaller(RouteClass routeClass) {
         return switch (routeClass) {
             case QUERY -> queryPerCaller;
             case INGEST -> ingestPerCaller;
+            case EXPORT -> exportPerCaller;
+            case AUTH -> authPerIp;
+            case WEBSOCKET -> websocketPerCaller;
         };
     }
 
@@ -29,6 +39,9 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
         return switch (routeClass) {
             case QUERY -> queryPerIp;
             case INGEST -> ingestPerIp;
+            case EXPORT -> exportPerIp;
+            case AUTH -> authPerIp;
+            case WEBSOCKET -> websocketPerIp;
         };
     }
 }

@@ -20,6 +20,7 @@ import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.amqp.EventTopology;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.apikeys.ApiKeyAuthenticationFetcher;
 import io.pulse.serving.testing.ServingProperties;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -102,6 +103,10 @@ class IngestIT {
         if (token != null) {
             request.bearerAuth(token);
         }
+        return exchange(request);
+    }
+
+    private static HttpResponse<Map<String, Object>> exchange(MutableHttpRequest<?> request) {
         try {
             return client.toBlocking().exchange(request, JSON);
         } catch (HttpClientResponseException e) {
@@ -133,6 +138,28 @@ class IngestIT {
             values.add(e.get("value").asDouble());
         }));
         assertThat(values).containsExactlyInAnyOrder(1.0, 2.0, 5.0, 6.0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anIngestOnlyApiKeySendsItsTenantsEventsUntilRevoked() throws Exception {
+        Map<String, Object> created = exchange(HttpRequest.POST("/v2/api-keys",
+                Map.of("name", "collector", "permissions", List.of("events:write"))).bearerAuth(acme)).body();
+        String key = (String) created.get("key");
+        MutableHttpRequest<String> send = HttpRequest.POST("/v1/events", "[" + event(null, 1) + "," + event("globex", 2)
+                + "]").contentType("application/json").header(ApiKeyAuthenticationFetcher.HEADER, key);
+        HttpResponse<Map<String, Object>> response = exchange(send);
+        assertThat(response.getStatus().getCode()).isEqualTo(202);
+        assertThat((List<Map<String, Object>>) response.body().get("rejected")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("reason", "tenant-mismatch"));
+        assertThat(drain().values()).singleElement().satisfies(events -> assertThat(events).singleElement()
+                .satisfies(e -> assertThat(e.get("tenant").asText()).isEqualTo("acme")));
+
+        Object id = ((Map<String, Object>) created.get("apiKey")).get("id");
+        assertThat(exchange(HttpRequest.DELETE("/v2/api-keys/" + id).bearerAuth(acme)).getStatus().getCode())
+                .isEqualTo(204);
+        assertThat(exchange(send).getStatus().getCode()).isEqualTo(401);
+        assertThat(drain()).isEmpty();
     }
 
     @Test

@@ -78,7 +78,8 @@ public class QueryControllerV2 {
             produces = {MediaType.APPLICATION_JSON, "text/csv"})
     public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
                                   @RequestBean SeriesParameters parameters) {
-        return parameters.respond(request, series.series(caller.tenant(), parameters.toQuery(metric)), QueryControllerV2::columnar);
+        return parameters.respond(request, caller, () -> series.series(caller.tenant(), parameters.toQuery(metric)),
+                QueryControllerV2::columnar);
     }
 
     static ColumnarSeries columnar(SeriesResult result) {
