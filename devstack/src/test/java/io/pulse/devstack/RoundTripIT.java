@@ -10,8 +10,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
@@ -68,12 +68,10 @@ class RoundTripIT {
         properties.put("pulse.amqp.uri", TestServices.amqpUri());
         properties.put("pulse.amqp.exchange", exchange);
         properties.put("pulse.amqp.shards", 1);
-        properties.put("micronaut.security.token.jwt.signatures.secret.generator.secret",
-                "a-test-only-secret-of-at-least-256-bits-0123456789");
+        properties.putAll(IdentityProvider.shared().serverProperties());
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
              HttpClient http = server.getApplicationContext().createBean(HttpClient.class, server.getURL())) {
-            String token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+            String token = IdentityProvider.shared().token("alice", "acme", "admin");
             Instant bucket = Instant.ofEpochMilli(Instant.now().minusSeconds(60).toEpochMilli() / 10_000 * 10_000);
 
             BlockingQueue<Map<String, Object>> frames = new LinkedBlockingQueue<>();

@@ -11,9 +11,9 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.ServingProperties;
@@ -55,10 +55,9 @@ class QueryApiIT {
         }
         server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
-        noTenant = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "mallory", "roles", List.of("admin"))).orElseThrow();
+        acme = IdentityProvider.shared().token("alice", "acme", "admin");
+        globex = IdentityProvider.shared().token("bob", "globex", "admin");
+        noTenant = IdentityProvider.shared().tokenWithClaims("mallory", Map.of("roles", List.of("admin")));
     }
 
     @AfterAll

@@ -10,8 +10,8 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.ServingProperties;
 import java.util.List;
@@ -36,9 +36,8 @@ class DashboardApiIT {
         Migrations.apply(url, TestServices.postgres().user(), TestServices.postgres().password());
         server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        JwtTokenGenerator tokens = server.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+        acme = IdentityProvider.shared().token("alice", "acme", "admin");
+        globex = IdentityProvider.shared().token("bob", "globex", "admin");
     }
 
     @AfterAll
@@ -143,8 +142,7 @@ class DashboardApiIT {
 
     @Test
     void listsArePagedByCursorOnV2() {
-        String tenantToken = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "carol", "tenant", "paging", "roles", List.of("admin"))).orElseThrow();
+        String tenantToken = IdentityProvider.shared().token("carol", "paging", "admin");
         for (String name : List.of("b", "a", "c")) {
             create(name, tenantToken);
         }

@@ -16,9 +16,9 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.amqp.EventTopology;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.apikeys.ApiKeyAuthenticationFetcher;
 import io.pulse.serving.testing.ServingProperties;
@@ -53,8 +53,7 @@ class IngestIT {
                 "pulse.amqp.shards", TOPOLOGY.shards(), "pulse.amqp.events-per-message", 2,
                 "micronaut.server.max-request-size", 4096)));
         client = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
-        acme = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "ingest-client", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+        acme = IdentityProvider.shared().token("ingest-client", "acme", "admin");
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(TestServices.amqpUri());
         amqp = factory.newConnection();

@@ -9,9 +9,9 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.ServingProperties;
@@ -113,8 +113,7 @@ class HeatmapsAndCatalogIT {
                 EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
              HttpClient client = server.getApplicationContext().createBean(
                      HttpClient.class, server.getURL())) {
-            String token = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
+            String token = IdentityProvider.shared().token("alice", "acme", "admin");
             String range = "from=2026-11-23T00:00:00Z&to=2026-11-25T00:00:00Z";
             Map<String, Object> correlation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
                     .GET("/v2/heatmaps/correlation?metrics=requests,errors,latency&aggregate=count&" + range)
@@ -130,8 +129,7 @@ class HeatmapsAndCatalogIT {
             assertThat((List<?>) weekday.get("rows")).hasSize(7);
             assertThat(((List<List<Object>>) weekday.get("values")).get(0).get(0)).isEqualTo(10.0);
 
-            String globex = server.getApplicationContext().getBean(JwtTokenGenerator.class)
-                    .generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
+            String globex = IdentityProvider.shared().token("bob", "globex", "admin");
             Map<String, Object> none = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
                     .GET("/v1/heatmaps/hour-by-weekday/requests?" + range).bearerAuth(globex),
                     JSON);

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.pulse.serving.testing.ServingProperties;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.serving.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,15 +46,13 @@ class BadTokensIT {
 
     private static JWTClaimsSet claims(UnaryOperator<JWTClaimsSet.Builder> change) {
         Instant now = Instant.now();
-        return change.apply(new JWTClaimsSet.Builder().issuer("pulse").audience("pulse-api").subject("alice")
+        return change.apply(new JWTClaimsSet.Builder().issuer(IdentityProvider.shared().issuer()).audience("pulse-api").subject("alice")
                 .claim("tenant", "acme").claim("roles", List.of("viewer"))
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofHours(1))))).build();
     }
 
-    private static String signed(JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        jwt.sign(new MACSigner(ServingProperties.JWT_SECRET));
-        return jwt.serialize();
+    private static String signed(JWTClaimsSet claims) {
+        return IdentityProvider.shared().sign(claims);
     }
 
     private static int status(String token) {
@@ -72,6 +73,15 @@ class BadTokensIT {
         assertThat(status(signed(claims(c -> c.audience("another-api"))))).as("wrong audience").isEqualTo(401);
         assertThat(status(signed(claims(c -> c.issuer("https://evil.example"))))).as("wrong issuer").isEqualTo(401);
         assertThat(status(new PlainJWT(claims(c -> c)).serialize())).as("alg none").isEqualTo(401);
+
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID(IdentityProvider.ISSUER_ID).generate();
+        SignedJWT foreign = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(stranger.getKeyID()).build(),
+                claims(c -> c));
+        foreign.sign(new RSASSASigner(stranger));
+        assertThat(status(foreign.serialize())).as("signed by a key not in the provider's JWKS").isEqualTo(401);
+        SignedJWT hmac = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims(c -> c));
+        hmac.sign(new MACSigner(new byte[32]));
+        assertThat(status(hmac.serialize())).as("HMAC-signed").isEqualTo(401);
 
         String[] parts = signed(claims(c -> c)).split("\\.");
         String otherTenant = Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -8,12 +8,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.micronaut.websocket.WebSocketClient;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.schema.Migrations;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.testing.LivePublisher;
 import io.pulse.serving.testing.RollupRows;
@@ -63,10 +63,9 @@ class StreamIT {
         firstClient = first.getApplicationContext().createBean(WebSocketClient.class, first.getURL());
         secondClient = second.getApplicationContext().createBean(WebSocketClient.class, second.getURL());
         publisher = new LivePublisher(rows, NAMESPACE);
-        JwtTokenGenerator tokens = first.getApplicationContext().getBean(JwtTokenGenerator.class);
-        acme = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "alice", "tenant", "acme", "roles", List.of("admin"))).orElseThrow();
-        globex = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "bob", "tenant", "globex", "roles", List.of("admin"))).orElseThrow();
-        initech = tokens.generateToken(Map.of("iss", "pulse", "aud", "pulse-api", "sub", "carol", "tenant", "initech", "roles", List.of("admin"))).orElseThrow();
+        acme = IdentityProvider.shared().token("alice", "acme", "admin");
+        globex = IdentityProvider.shared().token("bob", "globex", "admin");
+        initech = IdentityProvider.shared().token("carol", "initech", "admin");
     }
 
     @AfterAll

@@ -3,9 +3,8 @@ package io.pulse.serving.testing;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
-import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
-import java.util.List;
 import java.util.Map;
 
 /** A serving-api on a database of the test's own (migrated at startup), a client for it, and its tokens. */
@@ -41,8 +40,7 @@ public final class TestServer implements AutoCloseable {
 
     /** A valid token of {@code subject} in {@code tenant} with {@code roles}. */
     public String token(String subject, String tenant, String... roles) {
-        return server.getApplicationContext().getBean(JwtTokenGenerator.class).generateToken(Map.of("iss", "pulse",
-                "aud", "pulse-api", "sub", subject, "tenant", tenant, "roles", List.of(roles))).orElseThrow();
+        return IdentityProvider.shared().token(subject, tenant, roles);
     }
 
     @Override
