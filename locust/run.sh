@@ -9,7 +9,6 @@ USERS=${1:-50}
 SECONDS_TO_RUN=${2:-60}
 PORT=${PULSE_BENCH_PORT:-8089}
 DB_URL=${PULSE_BENCH_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/pulse_bench}
-export PULSE_JWT_SECRET=${PULSE_JWT_SECRET:-bench-only-secret-0123456789abcdefghijklmnop}
 OUT=bench-results/locust-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
 
@@ -19,17 +18,26 @@ mvn -B -q -pl serving-api exec:exec@seed -Dseed.args="--jdbc-url $DB_URL"
 
 # start from a cold cache: the history does not change between runs, the cache would
 redis-cli --scan --pattern 'bench:cache*' | xargs -r redis-cli del > /dev/null
+# the embedded OIDC provider: the server checks tokens against its JWKS; Locust sends its token
+mvn -B -q -Dstyle.color=never -pl serving-api exec:exec@identity -Dbench.args="--tenant bench --roles admin" \
+  > "$OUT/identity.txt" 2>&1 &
+IDENTITY=$!
+trap 'kill $IDENTITY 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  grep -q 'PULSE_TOKEN=' "$OUT/identity.txt" && break
+  sleep 1 # waiting for the provider to print its issuer and token
+done
+PULSE_OIDC_ISSUER=$(sed -n 's/.*PULSE_OIDC_ISSUER=//p' "$OUT/identity.txt")
+PULSE_TOKEN=$(sed -n 's/.*PULSE_TOKEN=//p' "$OUT/identity.txt")
+export PULSE_OIDC_ISSUER PULSE_TOKEN
 PULSE_JDBC_URL=$DB_URL MICRONAUT_SERVER_PORT=$PORT PULSE_REDIS_NAMESPACE=bench \
   mvn -B -q -pl serving-api exec:exec@run -Drun.jvm.args="-Xmx1g" > "$OUT/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; pkill -f "io.pulse.serving.Application" 2>/dev/null || true' EXIT
+trap 'kill $SERVER $IDENTITY 2>/dev/null || true; pkill -f "io.pulse.serving.Application|LocalIdentity" 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/openapi/pulse-v2.yml" >/dev/null && break
   sleep 1 # waiting for the server to listen; the loop ends as soon as it does
 done
-PULSE_TOKEN=$(mvn -B -q -Dstyle.color=never -pl serving-api exec:exec@token -Dbench.args="--tenant bench" \
-  | grep -o 'eyJ[A-Za-z0-9._-]*')
-export PULSE_TOKEN
 
 # warm-up (JIT, connection pool, cache), not reported
 locust -f locust/locustfile.py --headless -u "$USERS" -r "$USERS" -t 15s --host "http://127.0.0.1:$PORT" \

@@ -90,7 +90,12 @@ public final class IdentityProvider {
 
     /** A signed access token of {@code subject} with exactly {@code claims} besides the standard ones. */
     public String tokenWithClaims(String subject, Map<String, Object> claims) {
-        return server.issueToken(ISSUER_ID, subject, AUDIENCE, claims, 3600).serialize();
+        return tokenFor(AUDIENCE, subject, claims);
+    }
+
+    /** A token the provider issues for another {@code audience} (another API of the same provider). */
+    public String tokenFor(String audience, String subject, Map<String, Object> claims) {
+        return server.issueToken(ISSUER_ID, subject, audience, claims, 3600).serialize();
     }
 
     /** {@code claims} exactly as given, signed with the provider's key: for tokens the provider would not issue. */

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.security.token.validator.TokenValidator;
 import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.serving.testing.TestServer;
 import java.time.Duration;
@@ -55,6 +56,14 @@ class BadTokensIT {
         return IdentityProvider.shared().sign(claims);
     }
 
+    @Test
+    void bearerTokensAreCheckedAsJwtsOnly() {
+        // a UserInfo call would accept any token the provider knows, skipping issuer and audience
+        assertThat(server.server().getApplicationContext().getBeanDefinitions(TokenValidator.class))
+                .extracting(definition -> definition.getBeanType().getSimpleName())
+                .doesNotContain("UserInfoClientTokenValidator").isNotEmpty();
+    }
+
     private static int status(String token) {
         try {
             return http.toBlocking().exchange(HttpRequest.GET("/v2/dashboards").bearerAuth(token), String.class).code();
@@ -71,6 +80,8 @@ class BadTokensIT {
         assertThat(status(signed(claims(c -> c.issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(60)))))))
                 .as("expired").isEqualTo(401);
         assertThat(status(signed(claims(c -> c.audience("another-api"))))).as("wrong audience").isEqualTo(401);
+        assertThat(status(IdentityProvider.shared().tokenFor("another-api", "alice",
+                Map.of("tenant", "acme", "roles", List.of("viewer"))))).as("issued for another API").isEqualTo(401);
         assertThat(status(signed(claims(c -> c.issuer("https://evil.example"))))).as("wrong issuer").isEqualTo(401);
         assertThat(status(new PlainJWT(claims(c -> c)).serialize())).as("alg none").isEqualTo(401);
 

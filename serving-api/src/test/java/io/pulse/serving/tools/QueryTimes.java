@@ -2,6 +2,7 @@ package io.pulse.serving.tools;
 
 import io.micronaut.context.ApplicationContext;
 import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.Machine;
 import io.pulse.serving.query.Aggregate;
 import io.pulse.serving.query.DimensionFilter;
@@ -10,6 +11,7 @@ import io.pulse.serving.query.SeriesQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +31,11 @@ public final class QueryTimes {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = Options.parse(args);
         int runs = Integer.parseInt(options.getOrDefault("runs", "200"));
-        Map<String, Object> properties = Map.of(
+        Map<String, Object> properties = new HashMap<>(IdentityProvider.shared().serverProperties());
+        properties.putAll(Map.of(
                 "datasources.default.url", options.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse_bench"),
                 "datasources.default.username", "postgres", "datasources.default.password", "",
-                "pulse.schema.manage", false,
-                "micronaut.security.token.jwt.signatures.secret.generator.secret", "query-times-tool-secret-0123456789ab");
+                "pulse.schema.manage", false));
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             QueryEngine engine = context.getBean(QueryEngine.class);
             SplittableRandom random = new SplittableRandom(1);

@@ -9,6 +9,7 @@ import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.RollupPublication;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.schema.Migrations;
@@ -102,15 +103,10 @@ public final class StreamLoad {
         builder.environment().putAll(Map.of("PULSE_JDBC_URL", jdbcUrl, "MICRONAUT_SERVER_PORT", "" + port,
                 "PULSE_REDIS_NAMESPACE", namespace, "PULSE_STREAM_MAX_SUBSCRIPTIONS_PER_TENANT", "1000000",
                 "PULSE_RATE_LIMIT_ENABLED", "false",
-                "PULSE_JWT_SECRET", secret()));
+                "PULSE_OIDC_ISSUER", IdentityProvider.shared().issuer()));
         builder.redirectErrorStream(true).redirectOutput(Path.of(System.getProperty("java.io.tmpdir"),
                 "stream-load-server.log").toFile());
         return builder.start();
-    }
-
-    private static String secret() {
-        String secret = System.getenv("PULSE_JWT_SECRET");
-        return secret == null ? "stream-load-only-secret-0123456789abcdef" : secret;
     }
 
     private static void awaitListening(int port) throws Exception {
@@ -148,7 +144,7 @@ public final class StreamLoad {
                                 int seriesPerTenant) throws Exception {
         String[] tokens = new String[tenants];
         for (int t = 0; t < tenants; t++) {
-            tokens[t] = DevToken.token(secret(), "load-" + t, "stream-load", List.of("viewer"), Duration.ofHours(1));
+            tokens[t] = IdentityProvider.shared().token("stream-load", "load-" + t, "viewer");
         }
         Semaphore opening = new Semaphore(200);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/v1/stream");
