@@ -11,6 +11,7 @@ import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+import io.pulse.serving.security.SocketLimits;
 import io.pulse.serving.stream.Outbox;
 import io.pulse.serving.stream.SocketConnections;
 import io.pulse.serving.stream.StreamSettings;
@@ -27,9 +28,10 @@ public class GraphQLTransportSocket {
     private final GraphQL graphQL;
     private final StreamSettings settings;
     private final ObjectMapper json;
-    private final SocketConnections<GraphQLTransportConnection> connections = new SocketConnections<>();
+    private final SocketConnections<GraphQLTransportConnection> connections;
 
-    public GraphQLTransportSocket(GraphQL graphQL, StreamSettings settings, ObjectMapper json) {
+    public GraphQLTransportSocket(GraphQL graphQL, StreamSettings settings, ObjectMapper json, SocketLimits socketLimits) {
+        this.connections = new SocketConnections<>(socketLimits);
         this.graphQL = graphQL;
         this.settings = settings;
         this.json = json;

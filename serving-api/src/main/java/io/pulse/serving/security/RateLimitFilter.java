@@ -1,17 +1,6 @@
 package io.pulse.serving.security;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
@@ -28,9 +17,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.web.router.RouteAttributes;
 import io.pulse.serving.query.Csv;
+import io.pulse.serving.security.RateLimitBuckets.Measured;
 import io.pulse.serving.security.RateLimitSettings.RouteClass;
-import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,37 +33,29 @@ import java.util.concurrent.TimeUnit;
 // open handler (frames were lost); connection and message limits for streams come separately
 @ServerFilter(value = "^(?!/v1/stream$|/graphql-ws$).*", patternStyle = FilterPatternStyle.REGEX)
 @Requires(property = "pulse.rate-limit.enabled", notEquals = "false")
-public class RateLimitFilter implements Ordered, AutoCloseable {
+public class RateLimitFilter implements Ordered {
 
     private static final String PROBE = RateLimitFilter.class.getName() + ".probe";
 
     private final RateLimitSettings settings;
-    private final String namespace;
-    private final StatefulRedisConnection<String, byte[]> connection;
-    private final AsyncProxyManager<String> buckets;
+    private final RateLimitBuckets buckets;
+    private final ClientAddress clientAddress;
 
-    public RateLimitFilter(RateLimitSettings settings, RedisClient client,
-                           @Value("${pulse.redis.namespace:pulse}") String namespace) {
+    public RateLimitFilter(RateLimitSettings settings, RateLimitBuckets buckets, ClientAddress clientAddress) {
         this.settings = settings;
-        this.namespace = namespace;
-        this.connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                .build().asAsync();
+        this.buckets = buckets;
+        this.clientAddress = clientAddress;
     }
-
-    /** What a request was measured against: the tighter of its buckets. */
-    private record Measured(long limit, ConsumptionProbe probe) { }
 
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING) // waits for Redis: not on the event loop
     public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
         RouteClass routeClass = routeClass(request);
-        String ip = request.getRemoteAddress().getAddress().getHostAddress();
+        String ip = clientAddress.of(request);
         Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
-        CompletableFuture<Measured> byIp = consume("ip:" + ip, routeClass, settings.perIp(routeClass));
+        CompletableFuture<Measured> byIp = buckets.take("ip:" + ip, routeClass, settings.perIp(routeClass));
         CompletableFuture<Measured> byCaller = caller.isEmpty() ? CompletableFuture.completedFuture(null)
-                : consume("caller:" + caller.get().getAttributes().get("tenant") + "/" + caller.get().getName(),
+                : buckets.take("caller:" + caller.get().getAttributes().get("tenant") + "/" + caller.get().getName(),
                         routeClass, settings.perCaller(routeClass));
         return byIp.thenCombine(byCaller, (ip1, who) -> {
             Measured tighter = who == null || ip1.probe().getRemainingTokens() < who.probe().getRemainingTokens() ? ip1 : who;
@@ -97,16 +77,6 @@ public class RateLimitFilter implements Ordered, AutoCloseable {
                     Long.toString(Math.max(0, measured.probe().getRemainingTokens())));
             response.getHeaders().set("RateLimit-Reset", Long.toString(seconds(measured.probe().getNanosToWaitForReset())));
         });
-    }
-
-    private CompletableFuture<Measured> consume(String who, RouteClass routeClass, long perMinute) {
-        BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                .build();
-        String key = namespace + ":ratelimit:" + routeClass.name().toLowerCase() + ":" + who + ":" + perMinute;
-        return buckets.getProxy(key, () -> CompletableFuture.completedFuture(configuration))
-                .tryConsumeAndReturnRemaining(1)
-                .thenApply(probe -> new Measured(perMinute, probe));
     }
 
     /** Login and logout, ingest, CSV exports and everything else (reads, dashboard writes) count apart. */
@@ -132,11 +102,5 @@ public class RateLimitFilter implements Ordered, AutoCloseable {
     @Override
     public int getOrder() {
         return ServerFilterPhase.SECURITY.after();
-    }
-
-    @PreDestroy
-    @Override
-    public void close() {
-        connection.close();
     }
 }

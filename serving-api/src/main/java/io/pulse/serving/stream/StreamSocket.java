@@ -5,6 +5,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.security.annotation.Secured;
 import io.pulse.serving.security.Permission;
 import io.pulse.serving.security.RequiresPermission;
+import io.pulse.serving.security.SocketLimits;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.websocket.WebSocketSession;
@@ -27,9 +28,10 @@ public class StreamSocket {
     private final StreamSettings settings;
     private final QueryLimits limits;
     private final ObjectMapper json;
-    private final SocketConnections<StreamConnection> connections = new SocketConnections<>();
+    private final SocketConnections<StreamConnection> connections;
 
-    public StreamSocket(LiveStreams streams, StreamSettings settings, QueryLimits limits, ObjectMapper json) {
+    public StreamSocket(LiveStreams streams, StreamSettings settings, QueryLimits limits, ObjectMapper json, SocketLimits socketLimits) {
+        this.connections = new SocketConnections<>(socketLimits);
         this.streams = streams;
         this.settings = settings;
         this.limits = limits;

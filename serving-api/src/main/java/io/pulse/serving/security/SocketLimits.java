@@ -1,0 +1,46 @@
+package io.pulse.serving.security;
+
+import io.github.bucket4j.Bucket;
+import io.micronaut.http.HttpRequest;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.security.RateLimitSettings.RouteClass;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * WebSocket limits: connections opened per minute per caller and per client IP (Redis buckets, shared by
+ * every instance), and messages per second per connection (a bucket of the connection's own).
+ */
+@Singleton
+public class SocketLimits {
+
+    private final RateLimitSettings settings;
+    private final RateLimitBuckets buckets;
+    private final ClientAddress clientAddress;
+
+    public SocketLimits(RateLimitSettings settings, RateLimitBuckets buckets, ClientAddress clientAddress) {
+        this.settings = settings;
+        this.buckets = buckets;
+        this.clientAddress = clientAddress;
+    }
+
+    /** Whether {@code caller} may open one more socket now, counted against both its buckets. */
+    public CompletableFuture<Boolean> admit(Caller caller, HttpRequest<?> upgrade) {
+        if (!settings.enabled()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<RateLimitBuckets.Measured> byIp = buckets.take("ip:" + clientAddress.of(upgrade),
+                RouteClass.WEBSOCKET, settings.perIp(RouteClass.WEBSOCKET));
+        CompletableFuture<RateLimitBuckets.Measured> byCaller = buckets.take("caller:" + caller.tenant() + "/"
+                + caller.subject(), RouteClass.WEBSOCKET, settings.perCaller(RouteClass.WEBSOCKET));
+        return byIp.thenCombine(byCaller, (ip, who) -> ip.probe().isConsumed() && who.probe().isConsumed());
+    }
+
+    /** A new connection's message budget; unlimited when rate limits are off. */
+    public Bucket messageBudget() {
+        long perSecond = settings.enabled() ? settings.websocketMessagesPerSecond() : Long.MAX_VALUE / 2;
+        return Bucket.builder().addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond,
+                Duration.ofSeconds(1))).build();
+    }
+}

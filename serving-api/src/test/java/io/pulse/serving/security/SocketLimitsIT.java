@@ -1,0 +1,79 @@
+package io.pulse.serving.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micronaut.websocket.WebSocketClient;
+import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.stream.SocketConnections;
+import io.pulse.serving.testing.StreamClient;
+import io.pulse.serving.testing.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebSocket limits: a caller past its connection rate is closed with 4029 while others still connect,
+ * and a connection sending faster than its message rate is closed with 4029.
+ */
+class SocketLimitsIT {
+
+    private static TestServer server;
+    private static WebSocketClient sockets;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("pulse_socket_limits", Map.of("pulse.redis.namespace",
+                TestServices.uniqueName("socket-limits"), "pulse.rate-limit.websocket-per-caller", 2,
+                "pulse.rate-limit.websocket-messages-per-second", 5));
+        sockets = server.server().getApplicationContext().createBean(WebSocketClient.class, server.server().getURL());
+    }
+
+    @AfterAll
+    static void stop() {
+        sockets.close();
+        server.close();
+    }
+
+    private static StreamClient connect(String token) {
+        return StreamClient.connect(sockets, server.server().getURI(), token);
+    }
+
+    private static Map<String, Object> subscribe(String sub) {
+        return Map.of("type", "subscribe", "sub", sub, "metric", "latency", "window", "10s", "aggregate", "count",
+                "points", 10);
+    }
+
+    @Test
+    void aCallerPastItsConnectionRateIsClosedWhileOthersConnect() throws Exception {
+        String carol = server.token("carol", "acme", "viewer");
+        try (StreamClient first = connect(carol); StreamClient second = connect(carol); StreamClient third = connect(carol);
+             StreamClient dave = connect(server.token("dave", "acme", "viewer"))) {
+            for (StreamClient admitted : new StreamClient[] {first, second, dave}) {
+                admitted.send(subscribe("s"));
+                assertThat(admitted.next()).containsEntry("type", "snapshot");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> third.closeReason() != null);
+            assertThat(third.closeReason().getCode()).isEqualTo(SocketConnections.RATE_LIMITED.getCode());
+        }
+    }
+
+    @Test
+    void aConnectionSendingFasterThanItsMessageRateIsClosed() throws Exception {
+        try (StreamClient flooding = connect(server.token("erin", "acme", "viewer"))) {
+            flooding.send(subscribe("ok"));
+            assertThat(flooding.next()).containsEntry("type", "snapshot");
+            try {
+                for (int i = 0; i < 30; i++) {
+                    flooding.send(Map.of("type", "unsubscribe", "sub", "s" + i));
+                }
+            } catch (Exception closedMeanwhile) {
+                // the server may close the socket before the last sends: that is the behaviour under test
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> flooding.closeReason() != null);
+            assertThat(flooding.closeReason().getCode()).isEqualTo(SocketConnections.RATE_LIMITED.getCode());
+        }
+    }
+}
