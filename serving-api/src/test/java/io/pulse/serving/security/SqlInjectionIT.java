@@ -10,6 +10,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.uri.UriBuilder;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.testing.TestServices;
+import io.pulse.serving.apikeys.ApiKeyAuthenticationFetcher;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.TestServer;
 import java.sql.Connection;
@@ -66,7 +67,8 @@ class SqlInjectionIT {
         try (Connection c = DriverManager.getConnection(url, POSTGRES.user(), POSTGRES.password());
              Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM rollup_1m) || '/' || (SELECT count(*)"
-                     + " FROM dashboard) || '/' || (SELECT count(*) FROM information_schema.tables"
+                     + " FROM dashboard) || '/' || (SELECT count(*) FROM api_key) || '/' || (SELECT count(*)"
+                     + " FROM information_schema.tables"
                      + " WHERE table_schema = 'public')")) {
             r.next();
             return r.getString(1);
@@ -100,6 +102,9 @@ class SqlInjectionIT {
         requests.add(HttpRequest.GET(UriBuilder.of("/v2/dashboards").queryParam("cursor", payload).build().toString()));
         requests.add(HttpRequest.POST("/v2/dashboards", Map.of("name", payload, "defaultRange", payload,
                 "refreshSeconds", 10, "widgets", List.of())));
+        requests.add(HttpRequest.POST("/v2/api-keys", Map.of("name", payload, "permissions", List.of("metrics:read"))));
+        requests.add(HttpRequest.POST("/v2/api-keys", Map.of("name", "k", "permissions", List.of(payload))));
+        requests.add(HttpRequest.DELETE(UriBuilder.of("/v2/api-keys/{id}").expand(Map.of("id", payload)).toString()));
         requests.add(HttpRequest.POST("/graphql", Map.of("query", "query($m: String!) { series(metric: $m, from: \""
                 + from + "\", groupBy: [\"region\"], filters: [\"region:in:eu\"]) { series { events } } }",
                 "variables", Map.of("m", payload))));
@@ -116,6 +121,9 @@ class SqlInjectionIT {
         for (String payload : PAYLOADS) {
             for (MutableHttpRequest<?> request : requests(payload)) {
                 String answer = answer(request);
+                // and the same payload as an API key: looked up by its hash, never by its text
+                answer += answer(HttpRequest.GET("/v2/metrics").header(ApiKeyAuthenticationFetcher.HEADER,
+                        "pulse_" + payload));
                 for (String word : DATABASE_WORDS) {
                     if (answer.contains(word)) {
                         leaks.add(request.getMethodName() + " " + request.getPath() + " with " + payload + ": " + answer);

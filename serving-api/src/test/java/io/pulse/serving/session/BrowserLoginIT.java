@@ -1,6 +1,7 @@
 package io.pulse.serving.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.contracts.testing.IdentityProvider;
@@ -11,6 +12,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,6 +171,21 @@ class BrowserLoginIT {
 
         assertThat(browser.postJson("v2/dashboards", DASHBOARD, csrf).statusCode()).isEqualTo(201);
         assertThat(dashboards()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aSessionsWebSocketMustComeFromThisSite() throws Exception {
+        Browser browser = new Browser();
+        browser.logIn("viewer@globex");
+        String cookie = "PULSE_SESSION=" + browser.cookies.get(URI.create(base).getAuthority()).get("PULSE_SESSION");
+        URI stream = URI.create(base.replace("http", "ws") + "v1/stream");
+        String site = base.substring(0, base.length() - 1);
+        WebSocket own = browser.http.newWebSocketBuilder().header("Cookie", cookie).header("Origin", site)
+                .buildAsync(stream, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+        own.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        assertThatThrownBy(() -> browser.http.newWebSocketBuilder().header("Cookie", cookie)
+                .header("Origin", "https://evil.example").buildAsync(stream, new WebSocket.Listener() { })
+                .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WebSocketHandshakeException.class);
     }
 
     @Test
