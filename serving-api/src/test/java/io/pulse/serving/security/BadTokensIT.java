@@ -2,6 +2,7 @@ package io.pulse.serving.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -17,6 +18,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.security.token.validator.TokenValidator;
 import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.serving.testing.TestServer;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -54,6 +56,20 @@ class BadTokensIT {
 
     private static String signed(JWTClaimsSet claims) {
         return IdentityProvider.shared().sign(claims);
+    }
+
+    @Test
+    void aClientCredentialsTokenFromTheProviderIsAccepted() throws Exception {
+        java.net.http.HttpResponse<String> grant = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(IdentityProvider.shared().tokenEndpoint()))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "grant_type=client_credentials&client_id=globex-ingest&client_secret=any&scope=pulse-api"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String token = new ObjectMapper().readTree(grant.body()).get("access_token").asText();
+        String me = http.toBlocking().retrieve(HttpRequest.GET("/v2/session").bearerAuth(token));
+        assertThat(me).contains("\"subject\":\"globex-ingest\"").contains("\"tenant\":\"globex\"")
+                .contains("\"permissions\":[\"events:write\"]");
     }
 
     @Test
