@@ -52,7 +52,7 @@ class OpenApiDocumentIT {
 
             routed.removeAll(DESCRIBED_ELSEWHERE);
             assertThat(documented).isNotEmpty().isEqualTo(routed);
-            assertThat(document).contains("bearerFormat: JWT");
+            assertThat(document).contains("bearerFormat: JWT").contains("name: X-API-Key").contains("name: PULSE_SESSION");
         } finally {
             postgres.dropDatabase(url);
         }
