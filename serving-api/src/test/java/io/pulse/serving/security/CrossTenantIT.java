@@ -10,6 +10,7 @@ import io.micronaut.websocket.WebSocketClient;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.apikeys.ApiKeyAuthenticationFetcher;
+import io.pulse.serving.testing.GraphQLWsClient;
 import io.pulse.serving.testing.RollupRows;
 import io.pulse.serving.testing.StreamClient;
 import io.pulse.serving.testing.TestServer;
@@ -144,14 +145,23 @@ class CrossTenantIT {
     }
 
     @Test
-    void aLiveSubscriptionSeesOnlyTheCallersTenant() throws Exception {
+    void liveSubscriptionsSeeOnlyTheCallersTenant() throws Exception {
         try (WebSocketClient sockets = server.server().getApplicationContext().createBean(WebSocketClient.class,
                 server.server().getURL());
-             StreamClient stream = StreamClient.connect(sockets, server.server().getURI(), acme)) {
+             StreamClient stream = StreamClient.connect(sockets, server.server().getURI(), acme);
+             GraphQLWsClient graphql = GraphQLWsClient.connect(sockets, server.server().getURI(), acme)) {
             stream.send(Map.of("type", "subscribe", "sub", "l", "metric", "latency", "window", "1m",
                     "aggregate", "count", "groupBy", List.of("region"), "points", 30));
             String snapshot = stream.next().toString();
             assertThat(snapshot).contains("snapshot").contains("eu").doesNotContain(SECRET);
+
+            graphql.send(Map.of("type", "connection_init"));
+            assertThat(graphql.next()).containsEntry("type", "connection_ack");
+            graphql.send(Map.of("type", "subscribe", "id", "live", "payload", Map.of("query", "subscription {"
+                    + " liveSeries(metric: \"latency\", window: \"1m\", groupBy: [\"region\"], points: 30) { kind"
+                    + " series { group { value } events } } }")));
+            String live = graphql.next().toString();
+            assertThat(live).contains("snapshot").contains("eu").doesNotContain(SECRET);
         }
     }
 
