@@ -64,19 +64,22 @@ public class RateLimitFilter implements Ordered {
             if (refused == null) {
                 return null;
             }
-            return (HttpResponse<?>) HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
+            MutableHttpResponse<?> tooMany = HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
                     .header("Retry-After", Long.toString(seconds(refused.probe().getNanosToWaitForRefill())));
+            setHeaders(tooMany, refused); // the response filter does not see an answer given here
+            return (HttpResponse<?>) tooMany;
         }).join();
     }
 
     @ResponseFilter
     public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        request.getAttribute(PROBE, Measured.class).ifPresent(measured -> {
-            response.getHeaders().set("RateLimit-Limit", Long.toString(measured.limit()));
-            response.getHeaders().set("RateLimit-Remaining",
-                    Long.toString(Math.max(0, measured.probe().getRemainingTokens())));
-            response.getHeaders().set("RateLimit-Reset", Long.toString(seconds(measured.probe().getNanosToWaitForReset())));
-        });
+        request.getAttribute(PROBE, Measured.class).ifPresent(measured -> setHeaders(response, measured));
+    }
+
+    private static void setHeaders(MutableHttpResponse<?> response, Measured measured) {
+        response.getHeaders().set("RateLimit-Limit", Long.toString(measured.limit()));
+        response.getHeaders().set("RateLimit-Remaining", Long.toString(Math.max(0, measured.probe().getRemainingTokens())));
+        response.getHeaders().set("RateLimit-Reset", Long.toString(seconds(measured.probe().getNanosToWaitForReset())));
     }
 
     /** Login and logout, ingest, CSV exports and everything else (reads, dashboard writes) count apart. */

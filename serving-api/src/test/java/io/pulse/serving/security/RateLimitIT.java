@@ -32,7 +32,8 @@ class RateLimitIT {
     static void start() {
         // both instances share the namespace, so the same Redis buckets
         Map<String, Object> properties = Map.of("pulse.redis.namespace", TestServices.uniqueName("rate-it"),
-                "pulse.rate-limit.query-per-caller", 5, "pulse.rate-limit.query-per-ip", 8);
+                "pulse.rate-limit.query-per-caller", 5, "pulse.rate-limit.query-per-ip", 8,
+                "pulse.rate-limit.auth-per-ip", 3, "pulse.rate-limit.export-per-caller", 2);
         first = TestServer.start("pulse_rate_limits_a", properties);
         second = TestServer.start("pulse_rate_limits_b", properties);
         firstClient = first.http();
@@ -77,5 +78,39 @@ class RateLimitIT {
         HttpResponse<?> byAddress = get(firstClient, bob);
         assertThat(byAddress.code()).isEqualTo(429);
         assertThat(byAddress.header("Retry-After")).isNotNull();
+    }
+
+    @Test
+    void loginsAndExportsHaveTheirOwnLimits() throws Exception {
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        java.net.http.HttpRequest login = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(first.server().getURL() + "/oauth/login/pulse")).build();
+        for (int i = 0; i < 3; i++) {
+            assertThat(browser.send(login, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .isEqualTo(302);
+        }
+        java.net.http.HttpResponse<Void> refused = browser.send(login, java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+
+        String carol = first.token("carol", "acme", "analyst");
+        String csv = "/v2/metrics/latency/series?from=" + java.time.Instant.now().minusSeconds(600) + "&format=csv";
+        for (int i = 0; i < 2; i++) {
+            assertThat(firstClient.toBlocking().exchange(HttpRequest.GET(csv).bearerAuth(carol), String.class).code())
+                    .isEqualTo(200);
+        }
+        // the third export is refused although the query limit (5 a minute) is far away: exports count apart
+        HttpResponse<?> exports = exchange(HttpRequest.GET(csv).bearerAuth(carol));
+        assertThat(exports.code()).isEqualTo(429);
+        assertThat(exports.header("RateLimit-Limit")).isEqualTo("2");
+    }
+
+    private static HttpResponse<?> exchange(HttpRequest<?> request) {
+        try {
+            return firstClient.toBlocking().exchange(request, String.class);
+        } catch (HttpClientResponseException e) {
+            return e.getResponse();
+        }
     }
 }
