@@ -7,6 +7,7 @@ import io.pulse.serving.security.RateLimitSettings.RouteClass;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * WebSocket limits: connections opened per minute per caller and per client IP (Redis buckets, shared by
@@ -37,10 +38,14 @@ public class SocketLimits {
         return byIp.thenCombine(byCaller, (ip, who) -> ip.probe().isConsumed() && who.probe().isConsumed());
     }
 
-    /** A new connection's message budget; unlimited when rate limits are off. */
-    public Bucket messageBudget() {
-        long perSecond = settings.enabled() ? settings.websocketMessagesPerSecond() : Long.MAX_VALUE / 2;
-        return Bucket.builder().addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond,
+    /** A new connection's message budget: takes one message, false past the rate; unlimited when off. */
+    public BooleanSupplier messageBudget() {
+        if (!settings.enabled()) {
+            return () -> true;
+        }
+        long perSecond = settings.websocketMessagesPerSecond();
+        Bucket bucket = Bucket.builder().addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond,
                 Duration.ofSeconds(1))).build();
+        return () -> bucket.tryConsume(1);
     }
 }

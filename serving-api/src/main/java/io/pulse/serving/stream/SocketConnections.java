@@ -1,6 +1,5 @@
 package io.pulse.serving.stream;
 
-import io.github.bucket4j.Bucket;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 /**
  * The open connections of one WebSocket endpoint, each bound to its authenticated caller: what the
@@ -42,11 +42,11 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
      * finish on another thread than the one reading the first frames.
      */
     private static final class Slot<C> {
-        private final Bucket budget;
+        private final BooleanSupplier budget;
         private C connection;
         private List<String> early = new ArrayList<>();
 
-        Slot(Bucket budget) {
+        Slot(BooleanSupplier budget) {
             this.budget = budget;
         }
     }
@@ -87,7 +87,7 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
     public void receive(WebSocketSession session, String text) {
         Slot<C> slot = slots.computeIfAbsent(session.getId(), id -> new Slot<>(limits.messageBudget()));
         synchronized (slot) {
-            if (!slot.budget.tryConsume(1)) {
+            if (!slot.budget.getAsBoolean()) {
                 session.close(RATE_LIMITED);
             } else if (slot.connection == null) {
                 slot.early.add(text);

@@ -76,4 +76,25 @@ class SocketLimitsIT {
             assertThat(flooding.closeReason().getCode()).isEqualTo(SocketConnections.RATE_LIMITED.getCode());
         }
     }
+
+    @Test
+    void withRateLimitsOffSocketsAreNotLimited() throws Exception {
+        try (TestServer unlimited = TestServer.start("pulse_socket_unlimited", Map.of("pulse.rate-limit.enabled", false,
+                "pulse.rate-limit.websocket-per-caller", 1, "pulse.rate-limit.websocket-messages-per-second", 1));
+             WebSocketClient client = unlimited.server().getApplicationContext().createBean(WebSocketClient.class,
+                     unlimited.server().getURL())) {
+            String frank = unlimited.token("frank", "acme", "viewer");
+            try (StreamClient first = StreamClient.connect(client, unlimited.server().getURI(), frank);
+                 StreamClient second = StreamClient.connect(client, unlimited.server().getURI(), frank)) {
+                for (StreamClient socket : new StreamClient[] {first, second}) {
+                    for (int i = 0; i < 5; i++) {
+                        socket.send(subscribe("s" + i));
+                        assertThat(socket.next()).containsEntry("type", "snapshot");
+                    }
+                }
+                assertThat(first.closeReason()).isNull();
+                assertThat(second.closeReason()).isNull();
+            }
+        }
+    }
 }
