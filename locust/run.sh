@@ -46,6 +46,6 @@ locust -f locust/locustfile.py --headless -u "$USERS" -r "$USERS" -t "${SECONDS_
   --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary 2>&1 | tee "$OUT/locust.txt"
 echo "machine: $(nproc) cores, $(grep MemTotal /proc/meminfo | awk '{print int($2/1048576)}') GiB; users=$USERS wait=${PULSE_LOCUST_WAIT:-1,5}s duration=${SECONDS_TO_RUN}s; server -Xmx1g, Locust, PostgreSQL and Redis on the same machine" | tee -a "$OUT/locust.txt"
 
-kill $SERVER; wait $SERVER 2>/dev/null || true
+kill $SERVER; pkill -f "io.pulse.serving.Application" 2>/dev/null || true; wait $SERVER 2>/dev/null || true
 mvn -B -q -pl serving-api exec:exec@query-times -Dbench.args="--jdbc-url $DB_URL" | tee "$OUT/query-times.txt"
 echo "results in $OUT"

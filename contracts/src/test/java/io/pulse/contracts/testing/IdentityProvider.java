@@ -63,6 +63,14 @@ public final class IdentityProvider {
         return shared;
     }
 
+    /** Stops the shared provider (its server threads would keep a tool's JVM alive). */
+    public static synchronized void stopShared() {
+        if (shared != null) {
+            shared.server.shutdown();
+            shared = null;
+        }
+    }
+
     public String issuer() {
         return server.issuerUrl(ISSUER_ID).toString();
     }

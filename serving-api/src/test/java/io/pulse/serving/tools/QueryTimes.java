@@ -61,6 +61,8 @@ public final class QueryTimes {
                         percentile(times[0], 50), percentile(times[0], 95), percentile(times[0], 99),
                         percentile(times[1], 50), percentile(times[1], 95), percentile(times[1], 99));
             }
+        } finally {
+            IdentityProvider.stopShared();
         }
     }
 

@@ -94,6 +94,7 @@ public final class StreamLoad {
         } finally {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
+            IdentityProvider.stopShared();
         }
     }
 
