@@ -156,6 +156,19 @@ class BrowserLoginIT {
     }
 
     @Test
+    void everyLoginGetsAFreshSessionAndTheOldOneEnds() throws Exception {
+        Browser browser = new Browser();
+        browser.logIn("viewer@acme");
+        String first = browser.cookies.get(URI.create(base).getAuthority()).get("PULSE_SESSION");
+        browser.logIn("editor@acme");
+        String second = browser.cookies.get(URI.create(base).getAuthority()).get("PULSE_SESSION");
+        assertThat(second).isNotEqualTo(first);
+        HttpResponse<String> old = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "v2/session"))
+                .header("Cookie", "PULSE_SESSION=" + first).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(old.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void changesWithTheSessionCookieNeedTheSessionsCsrfToken() throws Exception {
         Browser browser = new Browser();
         String csrf = browser.logIn("editor@acme");
