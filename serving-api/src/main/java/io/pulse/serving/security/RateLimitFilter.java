@@ -16,11 +16,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.web.router.RouteAttributes;
+import io.pulse.serving.caller.CallerBinder;
 import io.pulse.serving.query.Csv;
+import io.pulse.serving.security.RateLimitBuckets.Decision;
 import io.pulse.serving.security.RateLimitBuckets.Measured;
 import io.pulse.serving.security.RateLimitSettings.RouteClass;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,12 +38,10 @@ public class RateLimitFilter implements Ordered {
 
     private static final String PROBE = RateLimitFilter.class.getName() + ".probe";
 
-    private final RateLimitSettings settings;
     private final RateLimitBuckets buckets;
     private final ClientAddress clientAddress;
 
-    public RateLimitFilter(RateLimitSettings settings, RateLimitBuckets buckets, ClientAddress clientAddress) {
-        this.settings = settings;
+    public RateLimitFilter(RateLimitBuckets buckets, ClientAddress clientAddress) {
         this.buckets = buckets;
         this.clientAddress = clientAddress;
     }
@@ -50,25 +49,18 @@ public class RateLimitFilter implements Ordered {
     @RequestFilter
     @ExecuteOn(TaskExecutors.BLOCKING) // waits for Redis: not on the event loop
     public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
-        RouteClass routeClass = routeClass(request);
-        String ip = clientAddress.of(request);
         Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
-        CompletableFuture<Measured> byIp = buckets.take("ip:" + ip, routeClass, settings.perIp(routeClass));
-        CompletableFuture<Measured> byCaller = caller.isEmpty() ? CompletableFuture.completedFuture(null)
-                : buckets.take("caller:" + caller.get().getAttributes().get("tenant") + "/" + caller.get().getName(),
-                        routeClass, settings.perCaller(routeClass));
-        return byIp.thenCombine(byCaller, (ip1, who) -> {
-            Measured tighter = who == null || ip1.probe().getRemainingTokens() < who.probe().getRemainingTokens() ? ip1 : who;
-            Measured refused = !ip1.probe().isConsumed() ? ip1 : who != null && !who.probe().isConsumed() ? who : null;
-            request.setAttribute(PROBE, refused == null ? tighter : refused);
-            if (refused == null) {
-                return null;
-            }
-            MutableHttpResponse<?> tooMany = HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .header("Retry-After", Long.toString(seconds(refused.probe().getNanosToWaitForRefill())));
-            setHeaders(tooMany, refused); // the response filter does not see an answer given here
-            return (HttpResponse<?>) tooMany;
-        }).join();
+        Decision decision = buckets.take(routeClass(request), clientAddress.of(request),
+                caller.map(c -> (String) c.getAttributes().get(CallerBinder.TENANT_CLAIM)).orElse(null),
+                caller.map(Authentication::getName).orElse(null)).join();
+        request.setAttribute(PROBE, decision.measured());
+        if (decision.allowed()) {
+            return null;
+        }
+        MutableHttpResponse<?> tooMany = HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After",
+                Long.toString(seconds(decision.measured().probe().getNanosToWaitForRefill())));
+        setHeaders(tooMany, decision.measured()); // the response filter does not see an answer given here
+        return tooMany;
     }
 
     @ResponseFilter

@@ -31,11 +31,8 @@ public class SocketLimits {
         if (!settings.enabled()) {
             return CompletableFuture.completedFuture(true);
         }
-        CompletableFuture<RateLimitBuckets.Measured> byIp = buckets.take("ip:" + clientAddress.of(upgrade),
-                RouteClass.WEBSOCKET, settings.perIp(RouteClass.WEBSOCKET));
-        CompletableFuture<RateLimitBuckets.Measured> byCaller = buckets.take("caller:" + caller.tenant() + "/"
-                + caller.subject(), RouteClass.WEBSOCKET, settings.perCaller(RouteClass.WEBSOCKET));
-        return byIp.thenCombine(byCaller, (ip, who) -> ip.probe().isConsumed() && who.probe().isConsumed());
+        return buckets.take(RouteClass.WEBSOCKET, clientAddress.of(upgrade), caller.tenant(), caller.subject())
+                .thenApply(RateLimitBuckets.Decision::allowed);
     }
 
     /** A new connection's message budget: takes one message, false past the rate; unlimited when off. */
