@@ -1,11 +1,19 @@
 package io.pulse.contracts.event;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,7 +28,11 @@ import java.util.Optional;
  * Each element is judged on its own: a bad element is reported with its index and raw text while the
  * others go on. Only a body that is not well-formed JSON at all is rejected as a whole.
  *
- * <p>Streaming parse straight into {@link Event}s: no tree, no reflection, on the hot path of the job.
+ * <p>The body is decoded as strict UTF-8 first (invalid bytes, overlong forms and encoded surrogates
+ * refuse the message, never become U+FFFD or another character), then parsed by streaming straight into
+ * {@link Event}s: no tree, no reflection, on the hot path of the job. Numbers of any length are read
+ * per event: Jackson's number-length limit is lifted to the message size so that a huge literal is an
+ * event's rejection, not the whole message's, and literals are measured before they are converted.
  */
 public final class EventBatchReader {
 
@@ -32,12 +44,23 @@ public final class EventBatchReader {
         void reject(int index, Rejection rejection, String raw);
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Longest number literal converted at all; a double never needs more digits than this. */
+    private static final int MAX_NUMBER_CHARS = 400;
+    /** Longest timestamp string parsed; ISO-8601 instants are far shorter. */
+    private static final int MAX_TIMESTAMP_CHARS = 64;
+    /** A long has at most 19 digits and a sign. */
+    private static final int MAX_LONG_CHARS = 20;
+
+    private final JsonFactory json;
 
     private final EventValidator validator;
 
     public EventBatchReader(EventValidator validator) {
         this.validator = validator;
+        this.json = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNumberLength(validator.limits().maxMessageBytes()).build())
+                .build();
     }
 
     public EventValidator validator() {
@@ -64,8 +87,16 @@ public final class EventBatchReader {
                     + validator.limits().maxMessageBytes() + " bytes"), truncated(body));
             return 0;
         }
+        char[] text;
+        try {
+            text = strictUtf8(body);
+        } catch (CharacterCodingException e) {
+            handler.reject(-1, Rejection.of(RejectReason.INVALID_ENCODING, "message is not valid UTF-8"),
+                    truncated(body));
+            return 0;
+        }
         List<Object> outcomes = new ArrayList<>();
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = json.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new JsonParseException(parser, "empty message");
@@ -76,18 +107,16 @@ public final class EventBatchReader {
                     if (token == null) {
                         throw new JsonParseException(parser, "unterminated array");
                     }
-                    outcomes.add(readElement(parser, body, nowMillis, callerTenant));
+                    outcomes.add(readElement(parser, text, nowMillis, callerTenant));
                 }
             } else {
-                outcomes.add(readElement(parser, body, nowMillis, callerTenant));
+                outcomes.add(readElement(parser, text, nowMillis, callerTenant));
             }
             if (parser.nextToken() != null) {
                 throw new JsonParseException(parser, "trailing content after the JSON value");
             }
         } catch (IOException e) {
-            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            handler.reject(-1, Rejection.of(RejectReason.MALFORMED_JSON, "message is not well-formed JSON: " + why),
-                    truncated(body));
+            handler.reject(-1, Rejection.of(RejectReason.MALFORMED_JSON, malformed(e)), truncated(body));
             return 0;
         }
         for (int index = 0; index < outcomes.size(); index++) {
@@ -103,10 +132,33 @@ public final class EventBatchReader {
 
     private record RejectedElement(Rejection rejection, String raw) { }
 
+    private static char[] strictUtf8(byte[] body) throws CharacterCodingException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer chars = decoder.decode(ByteBuffer.wrap(body));
+        return chars.hasArray() && chars.arrayOffset() == 0 && chars.array().length == chars.remaining()
+                ? chars.array() : chars.toString().toCharArray();
+    }
+
+    /**
+     * Says where the body stopped being JSON, never what it held there: Jackson's own messages quote
+     * the offending input, and the contract promises that details never echo it.
+     */
+    private static String malformed(IOException e) {
+        if (e instanceof StreamConstraintsException limit) {
+            return "message exceeds a parser limit: " + limit.getOriginalMessage();
+        }
+        JsonLocation at = e instanceof JsonProcessingException json ? json.getLocation() : null;
+        return at == null ? "message is not well-formed JSON"
+                : "message is not well-formed JSON (stopped at line " + at.getLineNr() + ", column "
+                        + at.getColumnNr() + ")";
+    }
+
     /** Returns the element's {@link Event}, or a {@link RejectedElement} with its raw JSON text. */
-    private Object readElement(JsonParser parser, byte[] body, long nowMillis, String callerTenant)
+    private Object readElement(JsonParser parser, char[] text, long nowMillis, String callerTenant)
             throws IOException {
-        int start = (int) parser.currentTokenLocation().getByteOffset();
+        int start = (int) parser.currentTokenLocation().getCharOffset();
         Object parsed = parser.currentToken() == JsonToken.START_OBJECT
                 ? parseEvent(parser, callerTenant)
                 : Rejection.of(RejectReason.INVALID_TYPE, "an event must be a JSON object");
@@ -118,8 +170,8 @@ public final class EventBatchReader {
             }
             parsed = invalid.get();
         }
-        int end = (int) parser.currentLocation().getByteOffset();
-        return new RejectedElement((Rejection) parsed, new String(body, start, end - start, StandardCharsets.UTF_8));
+        int end = (int) parser.currentLocation().getCharOffset();
+        return new RejectedElement((Rejection) parsed, new String(text, start, end - start));
     }
 
     /**
@@ -136,6 +188,11 @@ public final class EventBatchReader {
         String field;
         while ((field = parser.nextFieldName()) != null) {
             JsonToken token = parser.nextToken();
+            if ((field.equals("tenant") || field.equals("metric") || field.equals("clientId"))
+                    && token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
+                parser.skipChildren();
+                return skipRest(parser, Rejection.of(RejectReason.INVALID_TYPE, field + " must be a string"));
+            }
             switch (field) {
                 case "tenant" -> tenant = parser.getValueAsString();
                 case "metric" -> metric = parser.getValueAsString();
@@ -152,6 +209,10 @@ public final class EventBatchReader {
                     if (!token.isNumeric()) {
                         parser.skipChildren();
                         return skipRest(parser, Rejection.of(RejectReason.INVALID_TYPE, "value must be a number"));
+                    }
+                    if (parser.getTextLength() > MAX_NUMBER_CHARS) {
+                        return skipRest(parser, Rejection.of(RejectReason.INVALID_VALUE,
+                                "value has more than " + MAX_NUMBER_CHARS + " characters"));
                     }
                     value = parser.getDoubleValue();
                 }
@@ -188,13 +249,21 @@ public final class EventBatchReader {
 
     private static Object readTimestamp(JsonParser parser, JsonToken token) throws IOException {
         if (token == JsonToken.VALUE_NUMBER_INT) {
+            if (parser.getTextLength() > MAX_LONG_CHARS || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                return Rejection.of(RejectReason.INVALID_TYPE, "timestamp is out of the range of epoch milliseconds");
+            }
             return parser.getLongValue();
         }
         if (token == JsonToken.VALUE_STRING) {
+            if (parser.getTextLength() > MAX_TIMESTAMP_CHARS) {
+                return Rejection.of(RejectReason.INVALID_TYPE, "timestamp must be an ISO-8601 instant");
+            }
             try {
                 return Instant.parse(parser.getText()).toEpochMilli();
             } catch (DateTimeParseException e) {
                 return Rejection.of(RejectReason.INVALID_TYPE, "timestamp must be an ISO-8601 instant");
+            } catch (ArithmeticException e) {
+                return Rejection.of(RejectReason.INVALID_TYPE, "timestamp is out of the range of epoch milliseconds");
             }
         }
         return Rejection.of(RejectReason.INVALID_TYPE,

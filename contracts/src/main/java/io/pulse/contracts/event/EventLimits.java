@@ -17,6 +17,17 @@ public record EventLimits(int maxNameLength, int maxDimensions, int maxDimension
                           Duration maxPastSkew, Duration maxFutureSkew, int maxMessageBytes)
         implements java.io.Serializable {
 
+    /**
+     * Largest magnitude of a value: a sum of any number of events (the count is a long, below 2^63)
+     * stays finite, so no stored sum, mean or sketch bin can become infinite.
+     */
+    public static final double MAX_ABS_VALUE = 1e280;
+    /**
+     * Smallest non-zero magnitude of a value: far above the quantile sketch's smallest indexable value,
+     * below which it would count a value as zero and lose its relative accuracy.
+     */
+    public static final double MIN_ABS_VALUE = 1e-280;
+
     /** Names start with a lower-case letter; then lower-case letters, digits, '_', '-', '.'. */
     public static final String NAME_PATTERN = "[a-z][a-z0-9_.-]*";
 

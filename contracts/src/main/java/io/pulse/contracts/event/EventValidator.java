@@ -23,17 +23,28 @@ public final class EventValidator {
         if (name.isPresent()) {
             return name;
         }
-        if (!Double.isFinite(event.value())) {
-            return reject(RejectReason.INVALID_VALUE, "value must be a finite number");
+        double magnitude = Math.abs(event.value());
+        if (!(magnitude <= EventLimits.MAX_ABS_VALUE) || (magnitude != 0 && magnitude < EventLimits.MIN_ABS_VALUE)) {
+            return reject(RejectReason.INVALID_VALUE, "value must be 0 or a finite number of magnitude "
+                    + EventLimits.MIN_ABS_VALUE + " to " + EventLimits.MAX_ABS_VALUE);
         }
-        long age = nowMillis - event.timestamp();
-        if (age > limits.maxPastSkew().toMillis()) {
+        // compared without subtracting, so no timestamp can overflow into the other direction
+        if (event.timestamp() < nowMillis - limits.maxPastSkew().toMillis()) {
             return reject(RejectReason.TIMESTAMP_TOO_OLD,
                     "timestamp is more than " + limits.maxPastSkew() + " in the past");
         }
-        if (-age > limits.maxFutureSkew().toMillis()) {
+        if (event.timestamp() > nowMillis + limits.maxFutureSkew().toMillis()) {
             return reject(RejectReason.TIMESTAMP_IN_FUTURE,
                     "timestamp is more than " + limits.maxFutureSkew() + " in the future");
+        }
+        if (event.clientId() != null) {
+            if (event.clientId().length() > limits.maxDimensionValueLength()) {
+                return reject(RejectReason.INVALID_TYPE,
+                        "clientId must be at most " + limits.maxDimensionValueLength() + " characters");
+            }
+            if (!isValidUnicode(event.clientId())) {
+                return reject(RejectReason.INVALID_ENCODING, "clientId is not valid Unicode (a lone surrogate)");
+            }
         }
         return checkDimensions(event.dimensions());
     }
@@ -57,6 +68,10 @@ public final class EventValidator {
                 return reject(RejectReason.INVALID_DIMENSION,
                         "dimension '" + dimension.getKey() + "' contains a control character");
             }
+            if (!isValidUnicode(value)) {
+                return reject(RejectReason.INVALID_ENCODING,
+                        "dimension '" + dimension.getKey() + "' is not valid Unicode (a lone surrogate)");
+            }
         }
         return Optional.empty();
     }
@@ -79,6 +94,22 @@ public final class EventValidator {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether every surrogate is half of a pair. JSON escapes can spell a lone one ({@code "\\ud83d"}),
+     * which no UTF-8 store can hold: PostgreSQL would turn it into '?' and merge it with another series.
+     */
+    static boolean isValidUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<Rejection> reject(RejectReason reason, String message) {

@@ -20,8 +20,8 @@ import io.pulse.contracts.event.EventLimits;
 import io.pulse.contracts.event.EventValidator;
 import io.pulse.contracts.event.Rejection;
 import io.pulse.serving.caller.Caller;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,11 +59,19 @@ public class IngestController {
         List<RejectedEvent> rejected = new ArrayList<>();
         long now = System.currentTimeMillis();
         if (contentType.startsWith(NDJSON)) {
-            String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
-            for (int line = 0; line < lines.length; line++) {
-                if (!lines[line].isBlank()) {
-                    read(lines[line].getBytes(StandardCharsets.UTF_8), now, caller, line, accepted, rejected);
+            // split the bytes, not a decoded string: each line is then decoded strictly by the reader, so
+            // invalid UTF-8 is that line's rejection instead of becoming U+FFFD (a '\n' byte never
+            // occurs inside a multi-byte UTF-8 sequence)
+            int line = 0;
+            for (int start = 0; start <= body.length; line++) {
+                int end = start;
+                while (end < body.length && body[end] != '\n') {
+                    end++;
                 }
+                if (!isBlank(body, start, end)) {
+                    read(Arrays.copyOfRange(body, start, end), now, caller, line, accepted, rejected);
+                }
+                start = end + 1;
             }
         } else {
             read(body, now, caller, null, accepted, rejected);
@@ -73,6 +81,15 @@ public class IngestController {
         }
         publisher.publish(caller.tenant(), accepted);
         return HttpResponse.accepted().body(new IngestResult(accepted.size(), rejected));
+    }
+
+    private static boolean isBlank(byte[] body, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -22,6 +22,7 @@ import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.serving.apikeys.ApiKeyAuthenticationFetcher;
 import io.pulse.serving.testing.ServingProperties;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -179,5 +180,48 @@ class IngestIT {
         assertThat(post("x".repeat(5000), "application/json", acme).getStatus().getCode()).isEqualTo(413);
         assertThat(post(event(null, 1), "application/json", null).getStatus().getCode()).isEqualTo(401);
         assertThat(drain()).isEmpty();
+    }
+
+    private static HttpResponse<Map<String, Object>> postBytes(byte[] body, String contentType) {
+        return exchange(HttpRequest.POST("/v1/events", body).contentType(contentType).bearerAuth(acme));
+    }
+
+    private static byte[] concat(String before, byte[] raw, String after) {
+        byte[] head = before.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = after.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + raw.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(raw, 0, out, head.length, raw.length);
+        System.arraycopy(tail, 0, out, head.length + raw.length, tail.length);
+        return out;
+    }
+
+    /** Issue 9, case 7: text that is not valid Unicode is refused with a reason, never altered and published. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void textThatIsNotValidUnicodeIsRefusedNeverAltered() throws Exception {
+        String open = "{\"metric\":\"latency\",\"timestamp\":" + System.currentTimeMillis()
+                + ",\"value\":1,\"dimensions\":{\"region\":\"e";
+        byte[] ndjson = concat(event(null, 1) + "\n" + open, new byte[] {(byte) 0xff, (byte) 0xfe}, "\"}}\n" + event(null, 2));
+        HttpResponse<Map<String, Object>> lines = postBytes(ndjson, IngestController.NDJSON);
+        assertThat(lines.getStatus().getCode()).isEqualTo(202);
+        assertThat(lines.body()).containsEntry("accepted", 2);
+        assertThat((List<Map<String, Object>>) lines.body().get("rejected")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("index", 1).containsEntry("reason", "invalid-encoding"));
+        assertThat(drain().values().stream().flatMap(List::stream).map(e -> e.get("dimensions").get("region").asText()))
+                .containsOnly("eu");
+
+        HttpResponse<Map<String, Object>> overlong = postBytes(concat(open, new byte[] {(byte) 0xc0, (byte) 0xaf}, "\"}}"),
+                "application/json");
+        assertThat(overlong.getStatus().getCode()).isEqualTo(400);
+        assertThat((List<Map<String, Object>>) overlong.body().get("rejected")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("reason", "invalid-encoding"));
+
+        HttpResponse<Map<String, Object>> surrogate = post("[" + open + "\\ud800\"}}," + event(null, 3) + "]",
+                "application/json", acme);
+        assertThat(surrogate.getStatus().getCode()).isEqualTo(202);
+        assertThat((List<Map<String, Object>>) surrogate.body().get("rejected")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("index", 0).containsEntry("reason", "invalid-encoding"));
+        assertThat(drain().values().stream().flatMap(List::stream).map(e -> e.get("value").asDouble())).containsExactly(3.0);
     }
 }
