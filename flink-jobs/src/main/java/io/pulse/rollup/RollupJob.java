@@ -1,6 +1,7 @@
 package io.pulse.rollup;
 
 import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -8,9 +9,14 @@ import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.schema.PartitionUpkeep;
 import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
-import io.pulse.rollup.parse.ParseMessages;
-import io.pulse.rollup.parse.ParsedEvent;
+import io.pulse.rollup.correction.Correction;
+import io.pulse.rollup.correction.CorrectionSink;
 import io.pulse.rollup.deadletter.DeadLetterTableSink;
+import io.pulse.rollup.eventtime.WallClock;
+import io.pulse.rollup.eventtime.WallClockBoundedWatermarks;
+import io.pulse.rollup.freshness.TenantEventTime;
+import io.pulse.rollup.freshness.TenantFreshnessSink;
+import io.pulse.rollup.parse.ParseMessages;
 import io.pulse.rollup.sink.JdbcTarget;
 import io.pulse.rollup.sink.RedisPublicationSink;
 import io.pulse.rollup.sink.RollupTableSink;
@@ -21,6 +27,7 @@ import io.pulse.rollup.source.RawMessage;
 import io.pulse.rollup.window.Partial;
 import io.pulse.rollup.window.PaneCombiner;
 import io.pulse.rollup.window.RollupAggregateSerializer;
+import io.pulse.rollup.window.RollupStage;
 import io.pulse.rollup.window.SlidingStage;
 import io.pulse.rollup.window.TumblingStage;
 import java.net.URI;
@@ -49,8 +56,9 @@ import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig
  * <pre>
  * shard source (1 per queue) -> drop duplicate messages -> parse + validate -> watermarks -> combine 10 s panes   [per shard, chained]
  *   -> keyBy(tenant, metric): cardinality guard
- *   -> keyBy(series): 10 s stage -> 1 min stage -> 1 h stage, and 5 min sliding from the 10 s panes
- *   -> table sink per granularity, Redis sink after checkpoint, dead-letter table for every rejection
+ *   -> keyBy(series): 10 s stage -> 1 min stage -> 1 h stage, and 5 min sliding, all from the 10 s deltas
+ *   -> table sink per granularity, Redis sink after checkpoint, dead-letter table for every rejection,
+ *      corrections of closed windows' rows after checkpoint, each tenant's newest event time
  * </pre>
  *
  * Sources and sinks are passed in ({@link #build}), so tests drive the same graph with in-memory ones.
@@ -59,9 +67,16 @@ import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig
 public final class RollupJob {
 
     private final RollupJobConfig config;
+    private final WallClock clock;
 
     public RollupJob(RollupJobConfig config) {
+        this(config, WallClock.SYSTEM);
+    }
+
+    /** With the wall clock event time is bounded by; tests may pass their own. */
+    public RollupJob(RollupJobConfig config, WallClock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     public static void main(String[] args) throws Exception {
@@ -127,28 +142,35 @@ public final class RollupJob {
         for (Granularity granularity : Granularity.values()) {
             tables.put(granularity, RollupTableSink.create(target, granularity));
         }
+        RedisPublicationSink.Retention retention =
+                new RedisPublicationSink.Retention(config.historyLength(), config.streamLength(), 86_400);
         return new RollupSinks(tables,
-                new RedisPublicationSink(config.redisUri(), config.redisKeys(),
-                        new RedisPublicationSink.Retention(config.historyLength(), config.streamLength(), 86_400)),
-                DeadLetterTableSink.create(target));
+                new RedisPublicationSink(config.redisUri(), config.redisKeys(), retention),
+                DeadLetterTableSink.create(target),
+                new CorrectionSink(target, config.redisUri(), config.redisKeys(), retention),
+                TenantFreshnessSink.create(target));
     }
 
     /** Adds the whole rollup graph to {@code env}. */
     public void build(StreamExecutionEnvironment env, List<EventSource> sources, RollupSinks sinks) {
         long lateness = config.allowedLateness().toMillis();
-        WatermarkStrategy<ParsedEvent> watermarks = WatermarkStrategy
-                .<ParsedEvent>forBoundedOutOfOrderness(config.outOfOrderness())
-                .withTimestampAssigner((parsed, previous) -> parsed.event().timestamp())
+        long outOfOrderness = config.outOfOrderness().toMillis();
+        long maxLag = config.maxWatermarkLag().toMillis();
+        WallClock wallClock = clock;
+        WatermarkStrategy<Event> watermarks = WatermarkStrategy
+                .<Event>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag, wallClock))
+                .withTimestampAssigner((event, previous) -> event.timestamp())
                 .withIdleness(config.idleness());
 
         List<DataStream<Partial>> partials = new ArrayList<>();
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();
+        List<DataStream<TenantEventTime>> eventTimes = new ArrayList<>();
         for (EventSource source : sources) {
             String id = source.id();
             DataStream<RawMessage> messages = source.create(env)
                     .process(new DropDuplicateMessages(config.dedupeWindow().toMillis()))
                     .setParallelism(1).name("Drop duplicate messages " + id).uid("dedupe-" + id);
-            SingleOutputStreamOperator<ParsedEvent> parsed = messages
+            SingleOutputStreamOperator<Event> parsed = messages
                     .process(new ParseMessages(config.limits()))
                     .setParallelism(1).name("Parse and validate " + id).uid("parse-" + id);
             rejected.add(parsed.getSideOutput(ParseMessages.REJECTED));
@@ -156,9 +178,9 @@ public final class RollupJob {
                     .assignTimestampsAndWatermarks(watermarks)
                     .setParallelism(1).name("Watermarks " + id).uid("watermarks-" + id)
                     .transform("Combine 10 s panes " + id, TypeInformation.of(Partial.class),
-                            new PaneCombiner(config.dimensions(), lateness, config.maxBufferedPanes()))
+                            new PaneCombiner(config.dimensions(), config.maxBufferedPanes(), wallClock))
                     .setParallelism(1).uid("combine-" + id);
-            rejected.add(combined.getSideOutput(PaneCombiner.LATE));
+            eventTimes.add(combined.getSideOutput(PaneCombiner.EVENT_TIMES));
             partials.add(combined);
         }
 
@@ -172,28 +194,33 @@ public final class RollupJob {
                 .keyBy(Partial::key)
                 .process(new TumblingStage(Granularity.TEN_SECONDS, lateness))
                 .name("Rollup 10 s").uid("rollup-10s");
-        SingleOutputStreamOperator<Rollup> minutes = bySeries(panes.getSideOutput(TumblingStage.DELTAS))
+        DataStream<Partial> paneDeltas = panes.getSideOutput(TumblingStage.DELTAS);
+        SingleOutputStreamOperator<Rollup> minutes = bySeries(paneDeltas)
                 .process(new TumblingStage(Granularity.ONE_MINUTE, lateness))
                 .name("Rollup 1 min from 10 s").uid("rollup-1m");
         SingleOutputStreamOperator<Rollup> hours = bySeries(minutes.getSideOutput(TumblingStage.DELTAS))
                 .process(new TumblingStage(Granularity.ONE_HOUR, lateness))
                 .name("Rollup 1 h from 1 min").uid("rollup-1h");
-        SingleOutputStreamOperator<Rollup> sliding = DataStreamUtils
-                .reinterpretAsKeyedStream(panes, Rollup::key, TypeInformation.of(SeriesKey.class))
+        SingleOutputStreamOperator<Rollup> sliding = bySeries(paneDeltas)
                 .process(new SlidingStage(Granularity.SLIDING_FIVE_MINUTES, lateness))
                 .name("Rollup 5 min sliding from 10 s panes").uid("rollup-5m-sliding");
-        for (SingleOutputStreamOperator<Rollup> stage : List.of(panes, minutes, hours)) {
-            rejected.add(stage.getSideOutput(TumblingStage.LATE));
-        }
 
-        Map<Granularity, DataStream<Rollup>> results = Map.of(Granularity.TEN_SECONDS, panes,
+        Map<Granularity, SingleOutputStreamOperator<Rollup>> results = Map.of(Granularity.TEN_SECONDS, panes,
                 Granularity.ONE_MINUTE, minutes, Granularity.ONE_HOUR, hours,
                 Granularity.SLIDING_FIVE_MINUTES, sliding);
-        results.forEach((granularity, stream) -> stream.sinkTo(sinks.tables().get(granularity))
-                .name("Table " + granularity.table()).uid("table-" + granularity.code()));
+        List<DataStream<Correction>> corrections = new ArrayList<>();
+        results.forEach((granularity, stream) -> {
+            stream.sinkTo(sinks.tables().get(granularity))
+                    .name("Table " + granularity.table()).uid("table-" + granularity.code());
+            corrections.add(stream.getSideOutput(RollupStage.CORRECTIONS));
+        });
         union(List.copyOf(results.values())).sinkTo(sinks.live())
                 .name("Redis publish after checkpoint").uid("redis-publish");
+        union(corrections).sinkTo(sinks.corrections())
+                .name("Corrections of closed windows after checkpoint").uid("corrections");
         union(rejected).sinkTo(sinks.deadLetters()).name("Dead letters").uid("dead-letters");
+        union(eventTimes).keyBy(TenantEventTime::tenant).sinkTo(sinks.eventTimes())
+                .name("Tenant event times").uid("tenant-event-times");
     }
 
     private static KeyedStream<Partial, SeriesKey> bySeries(DataStream<Partial> deltas) {

@@ -29,9 +29,12 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --checkpoint-interval-ms 2000
  * --checkpoint-dir     file:///tmp/pulse-checkpoints   durable storage for checkpoints (s3://, hdfs://, file://);
  *                                        kept on cancellation so a job can be restarted from it
- * --out-of-orderness-ms    2000          watermark lag behind the newest event
+ * --out-of-orderness-ms    2000          watermark lag behind the newest event (never past the wall clock)
+ * --max-watermark-lag-ms   30000         the watermark is never further behind the wall clock: the most
+ *                                        any shard (a lagging producer, a backlog) delays every tenant's windows
  * --idleness-ms            5000          a shard quiet this long no longer holds windows open
- * --allowed-lateness-ms    60000         windows accept corrections this long after they close
+ * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
+ *                                        events are merged into the stored rows as corrections
  * --max-series-per-metric  10000         cardinality cap per (tenant, metric)
  * --distinct-dimension     user          the dimension counted distinct (not part of the series)
  * --parallelism            2             of the keyed stages and sinks
@@ -42,7 +45,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
 public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
                               String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
                               int streamLength,
-                              Duration checkpointInterval, String checkpointDir, Duration outOfOrderness, Duration idleness,
+                              Duration checkpointInterval, String checkpointDir, Duration outOfOrderness,
+                              Duration maxWatermarkLag, Duration idleness,
                               Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
                               EventLimits limits) implements Serializable {
@@ -65,6 +69,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 Duration.ofMillis(p.getLong("checkpoint-interval-ms", 2_000)),
                 p.get("checkpoint-dir", "file://" + System.getProperty("java.io.tmpdir") + "/pulse-checkpoints"),
                 Duration.ofMillis(p.getLong("out-of-orderness-ms", 2_000)),
+                Duration.ofMillis(p.getLong("max-watermark-lag-ms", 30_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
                 p.getInt("max-series-per-metric", 10_000),

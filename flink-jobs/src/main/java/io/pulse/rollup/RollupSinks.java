@@ -3,14 +3,18 @@ package io.pulse.rollup;
 import io.pulse.contracts.deadletter.DeadLetter;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
+import io.pulse.rollup.correction.Correction;
+import io.pulse.rollup.freshness.TenantEventTime;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 
 /**
- * Where the job's results go: one table sink per granularity, the live (Redis) sink for all results, and
- * the dead-letter sink. Production wires PostgreSQL and Redis; tests may pass collecting sinks.
+ * Where the job's results go: one table sink per granularity, the live (Redis) sink for all results, the
+ * dead-letter sink, the corrections of closed windows' rows, and each tenant's newest event time.
+ * Production wires PostgreSQL and Redis; tests may pass collecting sinks.
  */
-public record RollupSinks(Map<Granularity, Sink<Rollup>> tables, Sink<Rollup> live, Sink<DeadLetter> deadLetters) {
+public record RollupSinks(Map<Granularity, Sink<Rollup>> tables, Sink<Rollup> live, Sink<DeadLetter> deadLetters,
+                          Sink<Correction> corrections, Sink<TenantEventTime> eventTimes) {
 
     public RollupSinks {
         for (Granularity granularity : Granularity.values()) {

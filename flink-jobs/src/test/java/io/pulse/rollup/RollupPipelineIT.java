@@ -8,9 +8,13 @@ import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.rollup.testing.DataSet;
 import io.pulse.rollup.testing.PipelineScenario;
 import io.pulse.rollup.testing.Reference;
+import io.pulse.contracts.event.Event;
+import io.pulse.rollup.window.SeriesDimensions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The whole pipeline on real RabbitMQ, PostgreSQL and Redis, against independently computed results. */
@@ -30,7 +34,7 @@ class RollupPipelineIT {
             scenario.assertRowsMatch(expected);
             scenario.assertPublicationsMatch(expected);
 
-            // each series' publications arrive with rising versions, so subscribers can drop repeats
+            // each window's publications arrive with rising versions, so subscribers can drop repeats
             assertThat(scenario.versionsInReceiptOrder().values())
                     .allSatisfy(versions -> assertThat(versions).isSorted().doesNotHaveDuplicates());
             // the recent history per series is capped, newest kept
@@ -38,13 +42,30 @@ class RollupPipelineIT {
             List<String> history = scenario.history(series, Granularity.TEN_SECONDS);
             assertThat(history).hasSize(PipelineScenario.HISTORY_LENGTH);
 
-            // events after their window closed are dead-lettered one by one and change nothing
+            await().atMost(Duration.ofSeconds(60)).until(() -> scenario.deadLetters().containsAll(data.rejections));
+
+            // events after their windows closed still count: merged into the stored rows of every granularity,
+            // each such row one revision up, republished, and the tenant's corrections counted
+            Map<Reference.Window, Integer> revisionsBefore = scenario.publishedRevisions();
             scenario.publish(data.late);
-            await().atMost(Duration.ofSeconds(60))
-                    .until(() -> scenario.deadLetters().containsAll(data.rejections));
-            assertThat(scenario.count("SELECT count(*) FROM dead_letter WHERE reason = 'late'"))
-                    .isEqualTo(data.lateEvents);
-            scenario.assertRowsMatch(expected);
+            List<Event> all = new ArrayList<>(data.counted);
+            all.addAll(data.lateEvents);
+            Map<Reference.Window, Reference.Truth> corrected = scenario.awaitFinalRows(all);
+            scenario.assertRowsMatch(corrected);
+            scenario.assertPublicationsMatch(corrected);
+            Set<Reference.Window> touchedByLateEvents = Reference.of(data.lateEvents, SeriesDimensions.DEFAULT).keySet();
+            Map<Reference.Window, Integer> revisionsAfter = scenario.publishedRevisions();
+            revisionsAfter.forEach((window, revision) -> {
+                if (touchedByLateEvents.contains(window)) {
+                    assertThat(revision).as(window + " corrected").isGreaterThan(revisionsBefore.getOrDefault(window, -1));
+                } else {
+                    assertThat(revision).as(window + " untouched").isEqualTo(revisionsBefore.get(window));
+                }
+            });
+            assertThat(scenario.count("SELECT max(revision) FROM rollup_1h WHERE tenant = 'acme'")).isPositive();
+            assertThat(scenario.count("SELECT late_events FROM tenant_corrections WHERE tenant = 'acme'"))
+                    .isEqualTo(data.lateEvents.size());
+            assertThat(scenario.count("SELECT count(*) FROM tenant_corrections WHERE tenant = 'globex'")).isZero();
         }
     }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.rollup.correction.Correction;
+import io.pulse.rollup.correction.CorrectionSink;
 import io.pulse.rollup.source.EventSource;
 import io.pulse.rollup.source.RabbitMqShardSource;
 import io.pulse.rollup.source.RawMessage;
@@ -15,10 +17,17 @@ import io.pulse.rollup.testing.Reference;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +47,13 @@ class RollupRecoveryIT {
         /** While reading the 15th message of shard 0: between two later checkpoints. */
         LATE_MID_STREAM,
         /** After a checkpoint completed, before the source acknowledged its messages to RabbitMQ. */
-        BETWEEN_CHECKPOINT_AND_ACK
+        BETWEEN_CHECKPOINT_AND_ACK,
+        /**
+         * With every event a correction (the watermark held at most 30 s behind the wall clock, the data two
+         * hours old): right after the first correction batch was merged into PostgreSQL, before Flink
+         * finished its commit. Recovery hands the batch over again; it must not be applied twice.
+         */
+        AFTER_CORRECTIONS_COMMITTED
     }
 
     // The MiniCluster runs in this JVM, so the injected sources report through static fields.
@@ -61,10 +76,24 @@ class RollupRecoveryIT {
         long hour = 3_600_000L;
         DataSet data = new DataSet(Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour,
                 PipelineScenario.SHARDS, 1_000, 50, 15_000, point.ordinal() + 10);
-        try (PipelineScenario scenario = new PipelineScenario("pulse_recovery")) {
+        boolean corrections = point == CrashPoint.AFTER_CORRECTIONS_COMMITTED;
+        try (PipelineScenario scenario = corrections ? new PipelineScenario("pulse_recovery", Duration.ofSeconds(30))
+                : new PipelineScenario("pulse_recovery")) {
             List<EventSource> sources = new ArrayList<>(scenario.job().rabbitMqSources());
             sources.set(0, new CrashingShardSource(scenario.job().rabbitMqConnection(), scenario.topology()));
-            scenario.start(sources);
+            RollupSinks sinks = scenario.job().productionSinks();
+            if (corrections) {
+                sinks = new RollupSinks(sinks.tables(), sinks.live(), sinks.deadLetters(),
+                        new CrashAfterCorrectionsCommitted((CorrectionSink) sinks.corrections()), sinks.eventTimes());
+            }
+            scenario.start(sources, sinks);
+            if (corrections) {
+                // once a sentinel's row is written the watermark stands 30 s behind the wall clock, so every
+                // event of the data set, two hours old, arrives after its windows: each one a correction
+                scenario.publish(data.sentinels.subList(0, 1));
+                await().atMost(Duration.ofMinutes(1)).until(() -> scenario.count(
+                        "SELECT count(*) FROM rollup_10s WHERE tenant = '" + DataSet.SENTINEL_TENANT + "'") > 0);
+            }
 
             // the crash happens while the first half is consumed; the rest arrives after the restart,
             // behind the redelivered messages, so the final rows include the replay
@@ -75,11 +104,15 @@ class RollupRecoveryIT {
             scenario.publish(data.sentinels);
             Map<Reference.Window, Reference.Truth> expected = scenario.awaitFinalRows(data);
 
-            assertThat(REDELIVERED.get()).as("RabbitMQ redelivered unacknowledged messages").isPositive();
+            if (!corrections) {
+                assertThat(REDELIVERED.get()).as("RabbitMQ redelivered unacknowledged messages").isPositive();
+            } else {
+                assertThat(scenario.count("SELECT sum(late_events) FROM tenant_corrections WHERE tenant <> 'sentinel'"))
+                        .as("every event a correction, each applied once").isEqualTo(data.counted.size());
+            }
             scenario.assertRowsMatch(expected);
             scenario.assertPublicationsMatch(expected);
-            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.deadLetters().containsAll(
-                    data.rejections.stream().filter(r -> !r.reason().equals("late")).toList()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.deadLetters().containsAll(data.rejections));
         }
     }
 
@@ -134,6 +167,50 @@ class RollupRecoveryIT {
                 throw new IllegalStateException(new IOException("injected crash while reading message " + delivered));
             }
             super.deserialize(envelope, properties, body, collector);
+        }
+    }
+
+    /** The production corrections sink, whose committer fails once right after its first batch was merged. */
+    static final class CrashAfterCorrectionsCommitted implements Sink<Correction>, SupportsCommitter<CorrectionSink.Batch> {
+        private static final long serialVersionUID = 1L;
+        private final CorrectionSink delegate;
+
+        CrashAfterCorrectionsCommitted(CorrectionSink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<Correction> createWriter(InitContext context) throws IOException {
+            return delegate.createWriter(context);
+        }
+
+        @Override
+        public Committer<CorrectionSink.Batch> createCommitter(CommitterInitContext context) throws IOException {
+            Committer<CorrectionSink.Batch> committer = delegate.createCommitter(context);
+            return new Committer<>() {
+                @Override
+                public void commit(Collection<CommitRequest<CorrectionSink.Batch>> requests)
+                        throws IOException, InterruptedException {
+                    committer.commit(requests);
+                    boolean dataCorrected = requests.stream().flatMap(r -> r.getCommittable().corrections().stream())
+                            .anyMatch(c -> !c.key().tenant().equals(DataSet.SENTINEL_TENANT));
+                    if (dataCorrected && CRASHED.compareAndSet(false, true)) {
+                        throw new IOException("injected crash: " + requests.size() + " correction batches merged,"
+                                + " their commit not yet finished");
+                    }
+                }
+
+                @Override
+                public void close() throws Exception {
+                    committer.close();
+                }
+            };
+        }
+
+        @Override
+        public SimpleVersionedSerializer<CorrectionSink.Batch> getCommittableSerializer() {
+            return delegate.getCommittableSerializer();
         }
     }
 }

@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
 /**
  * The RabbitMQ topology events travel through: one topic exchange and {@code shards} durable queues.
  * A producer publishes with routing key {@code <tenant>.<shard>}; queue {@code <exchange>.shard-<n>}
- * is bound to {@code *.<n>}. Keeping the tenant in the routing key lets RabbitMQ topic permissions
- * restrict a producer to its own tenant.
+ * is bound to {@code #.<n>} (tenant names may hold dots). Keeping the tenant in the routing key lets
+ * RabbitMQ topic permissions restrict a producer to its own tenant, and the job holds every event of a
+ * message to that tenant ({@link #tenantOf}).
  */
 public record EventTopology(String exchange, int shards) implements java.io.Serializable {
 
@@ -39,12 +40,18 @@ public record EventTopology(String exchange, int shards) implements java.io.Seri
         return tenant + "." + shard;
     }
 
+    /** The producer's tenant named by a routing key: all before its last dot ({@code ""} when none). */
+    public static String tenantOf(String routingKey) {
+        int dot = routingKey.lastIndexOf('.');
+        return dot < 0 ? "" : routingKey.substring(0, dot);
+    }
+
     /** Declares the exchange, queues and bindings; idempotent. */
     public void declare(Channel channel) throws IOException {
         channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
         for (int shard = 0; shard < shards; shard++) {
             channel.queueDeclare(queue(shard), true, false, false, null);
-            channel.queueBind(queue(shard), exchange, "*." + shard);
+            channel.queueBind(queue(shard), exchange, "#." + shard);
         }
     }
 }

@@ -2,10 +2,10 @@
 -- KEYS[1] series history (sorted set by version), KEYS[2] metric stream
 -- ARGV[1] version, ARGV[2] RollupUpdate JSON, ARGV[3] history length, ARGV[4] ttl seconds,
 -- ARGV[5] stream length, ARGV[6] channel
--- Versions only grow per series and granularity: a result not newer than the newest recorded one is a
--- commit repeated after a recovery, and is neither streamed nor published again.
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if newest[2] and tonumber(newest[2]) >= tonumber(ARGV[1]) then
+-- A result whose exact update is already in the history is a commit repeated after a recovery, and is
+-- neither streamed nor published again. (Not "any lower version": a correction of an old window is
+-- committed after its checkpoint and may follow newer results of the series.)
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then
   return false
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])

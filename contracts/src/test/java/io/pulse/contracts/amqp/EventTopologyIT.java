@@ -23,7 +23,7 @@ class EventTopologyIT {
             try {
                 assertThat(topology.queues()).hasSize(3);
                 for (int shard = 0; shard < 3; shard++) {
-                    channel.basicPublish(topology.exchange(), topology.routingKey("acme", shard), null,
+                    channel.basicPublish(topology.exchange(), topology.routingKey(shard == 1 ? "acme.eu" : "acme", shard), null,
                             ("to " + shard).getBytes(StandardCharsets.UTF_8));
                 }
                 channel.basicPublish(topology.exchange(), "acme.7", null, "nowhere".getBytes(StandardCharsets.UTF_8));
@@ -36,6 +36,8 @@ class EventTopologyIT {
                     assertThat(new String(response.getBody(), StandardCharsets.UTF_8)).isEqualTo("to " + shard);
                     assertThat(channel.messageCount(topology.queue(shard))).isZero();
                 }
+                assertThat(EventTopology.tenantOf(topology.routingKey("acme.eu", 2))).isEqualTo("acme.eu");
+                assertThat(EventTopology.tenantOf("2")).isEmpty();
                 int shard = topology.shardFor("acme", 0);
                 assertThat(shard).isBetween(0, 2).isEqualTo(topology.shardFor("acme", 3));
             } finally {

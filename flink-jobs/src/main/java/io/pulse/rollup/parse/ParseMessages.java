@@ -16,11 +16,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Parses and validates each message with the shared {@link EventBatchReader}. Valid events go on;
- * every rejected element, and every message that cannot be taken at all, goes to {@link #REJECTED}
- * with its reason. Nothing here throws on bad input.
+ * Parses and validates each message with the shared {@link EventBatchReader}, holding its events to the
+ * tenant of its routing key as HTTP ingest holds them to the credential's: an event without a tenant
+ * gets it, one naming another is rejected ({@code tenant-mismatch}). Valid events go on; every rejected
+ * element, and every message that cannot be taken at all, goes to {@link #REJECTED} with its reason.
+ * Nothing here throws on bad input.
  */
-public final class ParseMessages extends ProcessFunction<RawMessage, ParsedEvent> {
+public final class ParseMessages extends ProcessFunction<RawMessage, Event> {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,27 +45,27 @@ public final class ParseMessages extends ProcessFunction<RawMessage, ParsedEvent
     }
 
     @Override
-    public void processElement(RawMessage message, Context ctx, Collector<ParsedEvent> out) {
+    public void processElement(RawMessage message, Context ctx, Collector<Event> out) {
         long now = System.currentTimeMillis();
         if (message.correlationId() == null) {
             rejected.inc();
-            ctx.output(REJECTED, DeadLetter.of(message.source(), null, -1, null,
+            ctx.output(REJECTED, DeadLetter.of(message.source(), null, -1, message.tenant(),
                     Rejection.of(RejectReason.MISSING_CORRELATION_ID,
                             "message has no correlation id, so redeliveries could not be told apart"),
                     new String(message.body(), StandardCharsets.UTF_8), now));
             return;
         }
-        reader.read(message.body(), now, new EventBatchReader.Handler() {
+        reader.read(message.body(), now, message.tenant(), new EventBatchReader.Handler() {
             @Override
             public void accept(int index, Event event) {
                 accepted.inc();
-                out.collect(new ParsedEvent(event, message.source(), message.correlationId(), index));
+                out.collect(event);
             }
 
             @Override
             public void reject(int index, Rejection rejection, String raw) {
                 rejected.inc();
-                ctx.output(REJECTED, DeadLetter.of(message.source(), message.correlationId(), index, null,
+                ctx.output(REJECTED, DeadLetter.of(message.source(), message.correlationId(), index, message.tenant(),
                         rejection, raw, now));
             }
         });

@@ -1,17 +1,8 @@
 package io.pulse.rollup.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupPublication;
-import io.pulse.contracts.rollup.RollupUpdate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -75,7 +65,6 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
     }
 
     static final class Writer implements CommittingSinkWriter<Rollup, List<Publication>> {
-        private static final ObjectMapper JSON = new ObjectMapper();
         private final RedisKeys keys;
         private List<Publication> pending = new ArrayList<>();
 
@@ -84,17 +73,8 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
         }
 
         @Override
-        public void write(Rollup rollup, Context context) throws IOException {
-            String json;
-            try {
-                json = JSON.writeValueAsString(RollupUpdate.of(rollup, false));
-            } catch (JsonProcessingException e) {
-                throw new IOException("cannot encode rollup", e);
-            }
-            String tenant = rollup.key().tenant();
-            String metric = rollup.key().metric();
-            pending.add(new Publication(keys.channel(tenant, metric), keys.history(rollup.key(), rollup.granularity()),
-                    keys.stream(tenant, metric), rollup.version(), json));
+        public void write(Rollup rollup, Context context) {
+            pending.add(Publication.of(rollup, keys));
         }
 
         @Override
@@ -118,27 +98,18 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
 
     static final class RedisCommitter implements Committer<List<Publication>> {
         private static final int MAX_RETRIES = 5;
-        private final RedisClient client;
-        private final StatefulRedisConnection<String, String> connection;
-        private final Retention retention;
-        private String scriptSha;
+        private final RedisPublisher publisher;
 
         RedisCommitter(String redisUri, Retention retention) {
-            this.client = RedisClient.create(redisUri);
-            this.connection = client.connect();
-            this.retention = retention;
-            this.scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT);
+            this.publisher = new RedisPublisher(redisUri, retention);
         }
 
         @Override
         public void commit(Collection<CommitRequest<List<Publication>>> requests) {
             for (CommitRequest<List<Publication>> request : requests) {
                 try {
-                    publish(request.getCommittable());
+                    publisher.publish(request.getCommittable());
                 } catch (Exception e) {
-                    if (e.getCause() instanceof RedisNoScriptException) {
-                        scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT); // Redis restarted
-                    }
                     if (request.getNumberOfRetries() < MAX_RETRIES) {
                         request.retryLater();
                     } else {
@@ -148,31 +119,9 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
             }
         }
 
-        /** Pipelines the whole batch, one script run per result, in the batch's order. */
-        private void publish(List<Publication> batch) throws Exception {
-            RedisAsyncCommands<String, String> redis = connection.async();
-            connection.setAutoFlushCommands(false);
-            List<RedisFuture<?>> replies = new ArrayList<>(batch.size());
-            try {
-                for (Publication p : batch) {
-                    replies.add(redis.evalsha(scriptSha, ScriptOutputType.VALUE,
-                            RollupPublication.keys(p.historyKey(), p.streamKey()),
-                            RollupPublication.args(p.version(), p.json(), retention.historyLength(),
-                                    retention.ttlSeconds(), retention.streamLength(), p.channel())));
-                }
-                connection.flushCommands();
-            } finally {
-                connection.setAutoFlushCommands(true);
-            }
-            for (RedisFuture<?> reply : replies) {
-                reply.get(30, TimeUnit.SECONDS);
-            }
-        }
-
         @Override
         public void close() {
-            connection.close();
-            client.shutdown();
+            publisher.close();
         }
     }
 

@@ -16,7 +16,8 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops a message whose correlation id this shard saw within the dedupe window. The connector already
+ * Drops a message whose correlation id this shard saw from the same tenant within the dedupe window (ids
+ * are the producer's, so they are only unique within a tenant: {@link RawMessage#messageId}). The connector already
  * drops broker redeliveries of messages not yet acknowledged; this also catches a producer that
  * published the same message twice (a retry after a lost publisher confirm), provided the retry uses
  * the same routing key, hence the same shard. The ids are part of the checkpoint, so after recovery
@@ -28,7 +29,7 @@ public final class DropDuplicateMessages extends ProcessFunction<RawMessage, Raw
     private static final long serialVersionUID = 1L;
 
     private final long windowMillis;
-    /** Correlation id to first-seen time, oldest first. */
+    /** Message id (tenant and correlation id) to first-seen time, oldest first. */
     private transient LinkedHashMap<String, Long> seen;
     private transient ListState<Tuple2<String, Long>> checkpointed;
     private transient Counter duplicates;
@@ -46,7 +47,7 @@ public final class DropDuplicateMessages extends ProcessFunction<RawMessage, Raw
     public void processElement(RawMessage message, Context ctx, Collector<RawMessage> out) {
         long now = System.currentTimeMillis();
         expire(now);
-        if (message.correlationId() != null && seen.putIfAbsent(message.correlationId(), now) != null) {
+        if (message.correlationId() != null && seen.putIfAbsent(message.messageId(), now) != null) {
             duplicates.inc();
             return;
         }

@@ -82,8 +82,10 @@ public class RabbitMqShardSource implements EventSource {
     }
 
     /**
-     * Wraps each delivery as one {@link RawMessage}; parsing happens downstream so that a bad body is
-     * dead-lettered rather than failing the source. A message without a correlation id gets a unique
+     * Wraps each delivery as one {@link RawMessage} with the tenant of its routing key; parsing happens
+     * downstream so that a bad body is dead-lettered rather than failing the source. The connector drops
+     * redeliveries by the id set here: the correlation id within the tenant ({@link RawMessage#messageId}),
+     * so one tenant's ids never shadow another's. A message without a correlation id gets a unique
      * stand-in id so the connector neither fails nor mistakes it for a duplicate; it is dead-lettered
      * downstream because it cannot be deduplicated.
      */
@@ -98,12 +100,16 @@ public class RabbitMqShardSource implements EventSource {
         @Override
         public void deserialize(Envelope envelope, AMQP.BasicProperties properties, byte[] body,
                                 RMQCollector<RawMessage> collector) {
+            String tenant = EventTopology.tenantOf(envelope.getRoutingKey());
             String correlationId = properties.getCorrelationId();
             if (correlationId == null || correlationId.isBlank()) {
                 collector.setMessageIdentifiers("no-correlation-id:" + UUID.randomUUID(), envelope.getDeliveryTag());
                 correlationId = null;
+            } else if (!collector.setMessageIdentifiers(RawMessage.messageId(tenant, correlationId),
+                    envelope.getDeliveryTag())) {
+                return; // a redelivery of a message not yet acknowledged: the connector rejected it
             }
-            collector.collect(new RawMessage(source, correlationId, body));
+            collector.collect(new RawMessage(source, tenant, correlationId, body));
         }
 
         @Override

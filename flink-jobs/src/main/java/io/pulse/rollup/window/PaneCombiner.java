@@ -1,17 +1,14 @@
 package io.pulse.rollup.window;
 
-import io.pulse.contracts.deadletter.DeadLetter;
-import io.pulse.contracts.event.EventJson;
-import io.pulse.contracts.event.RejectReason;
-import io.pulse.contracts.event.Rejection;
+import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
-import io.pulse.rollup.parse.ParsedEvent;
+import io.pulse.rollup.eventtime.WallClock;
+import io.pulse.rollup.freshness.TenantEventTime;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -24,31 +21,33 @@ import org.apache.flink.util.OutputTag;
  * Pre-aggregates events into 10 s pane partials per series before the shuffle, so what crosses the
  * network is one partial per series and pane, not one record per event. It keeps no state: everything
  * buffered is emitted before each checkpoint barrier, when the watermark passes a pane, when the input
- * goes idle, and when the buffer reaches its bound. Events later than their pane's end plus the allowed
- * lateness are dead-lettered as {@code late}.
+ * goes idle, and when the buffer reaches its bound. Late events are partials like any other: the
+ * stages merge them into open windows or turn them into corrections of stored rows.
+ *
+ * <p>It also notes each tenant's newest event time, never past the wall clock, and reports it on
+ * {@link #EVENT_TIMES} before each barrier: the tenant's freshness.
  */
 public final class PaneCombiner extends AbstractStreamOperator<Partial>
-        implements OneInputStreamOperator<ParsedEvent, Partial> {
+        implements OneInputStreamOperator<Event, Partial> {
 
     private static final long serialVersionUID = 1L;
     private static final long PANE = Granularity.TEN_SECONDS.sizeMillis();
 
-    public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late") { };
+    public static final OutputTag<TenantEventTime> EVENT_TIMES = new OutputTag<>("tenant-event-times") { };
 
     private record PaneId(SeriesKey key, long start) { }
 
     private final SeriesDimensions dimensions;
-    private final long allowedLatenessMillis;
     private final int maxBufferedPanes;
+    private final WallClock clock;
 
     private transient Map<PaneId, RollupAggregate> buffered;
-    private transient long watermark;
-    private transient Counter lateEvents;
+    private transient Map<String, Long> newestEventTimes;
 
-    public PaneCombiner(SeriesDimensions dimensions, long allowedLatenessMillis, int maxBufferedPanes) {
+    public PaneCombiner(SeriesDimensions dimensions, int maxBufferedPanes, WallClock clock) {
         this.dimensions = dimensions;
-        this.allowedLatenessMillis = allowedLatenessMillis;
         this.maxBufferedPanes = maxBufferedPanes;
+        this.clock = clock;
         // chain to the parser: events reach this operator as references, never serialized
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
@@ -57,26 +56,16 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     public void open() throws Exception {
         super.open();
         buffered = new HashMap<>();
-        watermark = Long.MIN_VALUE;
-        lateEvents = getMetricGroup().counter("lateEvents");
+        newestEventTimes = new HashMap<>();
     }
 
     @Override
-    public void processElement(StreamRecord<ParsedEvent> record) {
-        ParsedEvent parsed = record.getValue();
-        long paneStart = Granularity.TEN_SECONDS.bucketStart(parsed.event().timestamp());
-        if (paneStart + PANE - 1 + allowedLatenessMillis < watermark) {
-            lateEvents.inc();
-            output.collect(LATE, new StreamRecord<>(DeadLetter.of(parsed.source(), parsed.correlationId(),
-                    parsed.index(), parsed.event().tenant(), Rejection.of(RejectReason.LATE,
-                            "event is later than its window's end plus the allowed lateness of "
-                                    + allowedLatenessMillis + " ms"),
-                    EventJson.write(parsed.event()), System.currentTimeMillis())));
-            return;
-        }
-        buffered.computeIfAbsent(new PaneId(dimensions.seriesOf(parsed.event()), paneStart),
-                        id -> new RollupAggregate())
-                .add(parsed.event().value(), dimensions.distinctValueOf(parsed.event()));
+    public void processElement(StreamRecord<Event> record) {
+        Event event = record.getValue();
+        long paneStart = Granularity.TEN_SECONDS.bucketStart(event.timestamp());
+        newestEventTimes.merge(event.tenant(), Math.min(event.timestamp(), clock.millis()), Math::max);
+        buffered.computeIfAbsent(new PaneId(dimensions.seriesOf(event), paneStart), id -> new RollupAggregate())
+                .add(event.value(), dimensions.distinctValueOf(event));
         if (buffered.size() >= maxBufferedPanes) {
             emitUpTo(Long.MAX_VALUE);
         }
@@ -84,8 +73,7 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        watermark = mark.getTimestamp();
-        emitUpTo(watermark);
+        emitUpTo(mark.getTimestamp());
         super.processWatermark(mark);
     }
 
@@ -100,6 +88,9 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) {
         emitUpTo(Long.MAX_VALUE);
+        newestEventTimes.forEach((tenant, time) ->
+                output.collect(EVENT_TIMES, new StreamRecord<>(new TenantEventTime(tenant, time))));
+        newestEventTimes.clear();
     }
 
     @Override

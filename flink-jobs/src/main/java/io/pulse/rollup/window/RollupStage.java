@@ -4,26 +4,48 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.rollup.correction.Correction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import java.util.List;
+import org.apache.flink.util.OutputTag;
 
 /**
  * What every window stage shares: per-series state of open aggregates and of how often each window has
- * fired, and the series' version sequence.
+ * fired, the series' version sequence, and the way out for windows already closed.
+ *
+ * <p>A window keeps its state until its end plus the allowed lateness; input for it after that is
+ * sent on {@link #CORRECTIONS}, to be merged into its stored row (docs/adr/0004), so lateness decides
+ * when a result is final, never whether an event counts.
+ *
+ * <p>The watermark a stage judges by never goes back across a restart: Flink does not checkpoint
+ * watermarks, so after a recovery the stage would see none until the sources emit again, and input for
+ * windows already written and cleaned up would open them afresh, their full state then losing to the
+ * stored row. Each stage keeps the highest watermark it acted on in its checkpoint and judges by at least
+ * that.
  *
  * <p>Versions: {@code max(previous + 1, watermark × 1000)}. They rise with every result of the series,
  * corrections included, and stay rising after the state of an idle series is dropped, because the
  * watermark has moved on by then.
  */
-abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN, Rollup> {
+public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN, Rollup>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<Correction> CORRECTIONS = new OutputTag<>("corrections") { };
 
     protected final Granularity granularity;
     protected final long allowedLatenessMillis;
@@ -33,6 +55,9 @@ abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN, Rollu
     /** Revision last emitted, by bucket start (tumbling) or window end (sliding); absent: not fired. */
     protected transient MapState<Long, Integer> revisions;
     private transient ValueState<Long> lastVersion;
+    /** Highest watermark acted on, this run or (restored) before it. */
+    private transient long actedOn;
+    private transient ListState<Long> checkpointedWatermark;
 
     RollupStage(Granularity granularity, long allowedLatenessMillis) {
         if (allowedLatenessMillis < 0 || allowedLatenessMillis % 1000 != 0) {
@@ -50,6 +75,33 @@ abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN, Rollu
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("lastVersion", Types.LONG));
     }
 
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // union state: after a rescale every subtask takes the highest of all
+        checkpointedWatermark = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("watermark-acted-on", Types.LONG));
+        actedOn = Long.MIN_VALUE;
+        for (Long restored : checkpointedWatermark.get()) {
+            actedOn = Math.max(actedOn, restored);
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointedWatermark.update(List.of(actedOn));
+    }
+
+    /** The watermark to judge input by: the operator's, never below one acted on before. */
+    protected long watermark(TimerService timers) {
+        actedOn = Math.max(actedOn, timers.currentWatermark());
+        return actedOn;
+    }
+
+    /** Notes that a timer at {@code timestamp} ran: the watermark has passed it. */
+    protected void actedOn(long timestamp) {
+        actedOn = Math.max(actedOn, timestamp);
+    }
+
     /** Records that the window fired once more and returns its revision: 0 the first time. */
     protected int nextRevision(long window) throws Exception {
         Integer previous = revisions.get(window);
@@ -60,10 +112,20 @@ abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN, Rollu
 
     protected Rollup rollup(SeriesKey key, long bucketStart, int revision, RollupAggregate aggregate,
                             long watermark) throws Exception {
+        return new Rollup(key, granularity, bucketStart, revision, nextVersion(watermark), aggregate);
+    }
+
+    private long nextVersion(long watermark) throws Exception {
         Long previous = lastVersion.value();
         long version = Math.max(previous == null ? 1 : previous + 1, Math.max(0, watermark) * 1000);
         lastVersion.update(version);
-        return new Rollup(key, granularity, bucketStart, revision, version, aggregate);
+        return version;
+    }
+
+    /** Sends {@code delta} to the stored row of a closed window; keeps no state for it. */
+    protected void correct(SeriesKey key, long bucketStart, RollupAggregate delta, long watermark, Context ctx)
+            throws Exception {
+        ctx.output(CORRECTIONS, new Correction(key, granularity, bucketStart, nextVersion(watermark), delta));
     }
 
     /** Drops the version sequence once nothing of the series is left, so idle series cost no state. */

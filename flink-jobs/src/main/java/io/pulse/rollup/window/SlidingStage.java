@@ -10,12 +10,16 @@ import java.util.Map;
 import org.apache.flink.util.Collector;
 
 /**
- * A sliding window (5 min advancing every 10 s) assembled from the full 10 s pane results: each pane
- * is kept once and merged into the windows that cover it when they fire, instead of copying every event
- * into 30 overlapping windows. A corrected pane replaces the stored one and re-emits the windows that
- * already fired with it.
+ * A sliding window (5 min advancing every 10 s) assembled from 10 s panes: each pane is kept once, built
+ * from the 10 s stage's deltas, and merged into the windows that cover it when they fire, instead of
+ * copying every event into 30 overlapping windows.
+ *
+ * <p>A window keeps taking input until its end plus the allowed lateness: a delta to one of its panes
+ * re-emits it with the next revision. For a window past that, the delta becomes a correction of its
+ * stored row. A pane is kept while any window holding it is open, so an open window always has all its
+ * panes.
  */
-public final class SlidingStage extends RollupStage<Rollup> {
+public final class SlidingStage extends RollupStage<Partial> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,24 +36,46 @@ public final class SlidingStage extends RollupStage<Rollup> {
         return paneStart + granularity.sizeMillis() + granularity.slideMillis() + allowedLatenessMillis;
     }
 
+    private boolean isClosed(long windowEnd, long watermark) {
+        return windowEnd + allowedLatenessMillis <= watermark;
+    }
+
     @Override
-    public void processElement(Rollup pane, Context ctx, Collector<Rollup> out) throws Exception {
-        long paneStart = pane.bucketStart();
-        aggregates.put(paneStart, pane.aggregate());
-        long watermark = ctx.timerService().currentWatermark();
+    public void processElement(Partial delta, Context ctx, Collector<Rollup> out) throws Exception {
+        long paneStart = delta.timestamp();
+        long watermark = watermark(ctx.timerService());
         long slide = granularity.slideMillis();
-        for (long end = paneStart + slide; end <= paneStart + granularity.sizeMillis(); end += slide) {
-            if (end - 1 <= watermark) {
-                emit(end, watermark, ctx, out);
+        long size = granularity.sizeMillis();
+        List<Long> open = new ArrayList<>();
+        for (long end = paneStart + slide; end <= paneStart + size; end += slide) {
+            if (isClosed(end, watermark)) {
+                correct(ctx.getCurrentKey(), end - size, delta.aggregate(), watermark, ctx);
             } else {
-                ctx.timerService().registerEventTimeTimer(end - 1);
+                open.add(end);
             }
         }
-        ctx.timerService().registerEventTimeTimer(cleanupTime(paneStart));
+        if (!open.isEmpty()) {
+            RollupAggregate pane = aggregates.get(paneStart);
+            if (pane == null) {
+                pane = new RollupAggregate();
+            }
+            pane.merge(delta.aggregate());
+            aggregates.put(paneStart, pane);
+            for (long end : open) {
+                if (end - 1 <= watermark) {
+                    emit(end, watermark, ctx, out);
+                } else {
+                    ctx.timerService().registerEventTimeTimer(end - 1);
+                }
+            }
+            ctx.timerService().registerEventTimeTimer(cleanupTime(paneStart));
+        }
+        clearIfIdle();
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Rollup> out) throws Exception {
+        actedOn(timestamp);
         if (Math.floorMod(timestamp + 1, granularity.slideMillis()) == 0) {
             emit(timestamp + 1, timestamp, ctx, out);
             return;
@@ -62,7 +88,7 @@ public final class SlidingStage extends RollupStage<Rollup> {
         }
         Iterator<Map.Entry<Long, Integer>> fired = revisions.iterator();
         while (fired.hasNext()) {
-            if (fired.next().getKey() + allowedLatenessMillis + granularity.slideMillis() <= timestamp) {
+            if (isClosed(fired.next().getKey(), timestamp)) {
                 fired.remove();
             }
         }

@@ -1,8 +1,5 @@
 package io.pulse.rollup.window;
 
-import io.pulse.contracts.deadletter.DeadLetter;
-import io.pulse.contracts.event.RejectReason;
-import io.pulse.contracts.event.Rejection;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -19,17 +16,18 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>A window fires when the watermark passes its end (revision 0). Until its end plus the allowed
  * lateness, each late partial updates it and re-emits the full window with the next revision; then its
- * state and timers are gone. Besides the full result, each emission sends on {@link #DELTAS} exactly
- * what it added to the window, so the next stage can merge it without double counting.
+ * state and timers are gone, and a partial for it becomes a {@link RollupStage#CORRECTIONS correction}
+ * of its stored row. Besides the full result, each emission and each correction sends on
+ * {@link #DELTAS} exactly what it added to the window, so the next stage can merge it without double
+ * counting.
  */
 public final class TumblingStage extends RollupStage<Partial> {
 
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<Partial> DELTAS = new OutputTag<>("deltas") { };
-    public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-partials") { };
 
-    private transient Counter latePartials;
+    private transient Counter corrections;
 
     public TumblingStage(Granularity granularity, long allowedLatenessMillis) {
         super(granularity, allowedLatenessMillis);
@@ -38,7 +36,7 @@ public final class TumblingStage extends RollupStage<Partial> {
     @Override
     public void open(OpenContext openContext) {
         super.open(openContext);
-        latePartials = getRuntimeContext().getMetricGroup().counter("latePartials");
+        corrections = getRuntimeContext().getMetricGroup().counter("corrections");
     }
 
     private long fireTime(long bucketStart) {
@@ -53,18 +51,12 @@ public final class TumblingStage extends RollupStage<Partial> {
     @Override
     public void processElement(Partial partial, Context ctx, Collector<Rollup> out) throws Exception {
         long bucket = granularity.bucketStart(partial.timestamp());
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = watermark(ctx.timerService());
         if (cleanupTime(bucket) <= watermark) {
-            // The combiner already dead-letters late events; this only happens if a partial was held
-            // back upstream for longer than the lateness. Report it rather than reopen the window.
-            latePartials.inc();
-            ctx.output(LATE, DeadLetter.of("stage:" + granularity.code(), null, -1, partial.key().tenant(),
-                    Rejection.of(RejectReason.LATE, partial.aggregate().count() + " events of series "
-                            + partial.key().series() + " arrived after the window closed"),
-                    String.format("{\"tenant\":\"%s\",\"metric\":\"%s\",\"series\":%s,\"bucketStart\":%d,\"count\":%d}",
-                            partial.key().tenant(), partial.key().metric(), partial.key().series(), bucket,
-                            partial.aggregate().count()),
-                    System.currentTimeMillis()));
+            corrections.inc();
+            correct(ctx.getCurrentKey(), bucket, partial.aggregate(), watermark, ctx);
+            ctx.output(DELTAS, new Partial(ctx.getCurrentKey(), bucket, partial.aggregate()));
+            clearIfIdle();
             return;
         }
         RollupAggregate aggregate = aggregates.get(bucket);
@@ -82,6 +74,7 @@ public final class TumblingStage extends RollupStage<Partial> {
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Rollup> out) throws Exception {
+        actedOn(timestamp);
         long size = granularity.sizeMillis();
         if (Math.floorMod(timestamp + 1, size) == 0) {
             long bucket = timestamp + 1 - size;

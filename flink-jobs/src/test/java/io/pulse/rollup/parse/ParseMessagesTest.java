@@ -3,6 +3,7 @@ package io.pulse.rollup.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.contracts.event.Event;
 import io.pulse.contracts.event.EventLimits;
 import io.pulse.rollup.source.RawMessage;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class ParseMessagesTest {
 
-    private OneInputStreamOperatorTestHarness<RawMessage, ParsedEvent> harness;
+    private OneInputStreamOperatorTestHarness<RawMessage, Event> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -30,7 +31,12 @@ class ParseMessagesTest {
     }
 
     private void send(String correlationId, String body) throws Exception {
-        harness.processElement(new RawMessage("amqp:q", correlationId, body.getBytes(StandardCharsets.UTF_8)), 0);
+        send("acme", correlationId, body);
+    }
+
+    private void send(String routingTenant, String correlationId, String body) throws Exception {
+        harness.processElement(new RawMessage("amqp:q", routingTenant, correlationId,
+                body.getBytes(StandardCharsets.UTF_8)), 0);
     }
 
     private List<DeadLetter> rejected() {
@@ -43,8 +49,7 @@ class ParseMessagesTest {
         send("m-1", "[{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":1},"
                 + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":\"x\"},"
                 + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":3}]");
-        assertThat(harness.extractOutputValues()).extracting(ParsedEvent::index).containsExactly(0, 2);
-        assertThat(harness.extractOutputValues()).allSatisfy(e -> assertThat(e.correlationId()).isEqualTo("m-1"));
+        assertThat(harness.extractOutputValues()).extracting(Event::value).containsExactly(1.0, 3.0);
         assertThat(rejected()).singleElement().satisfies(letter -> {
             assertThat(letter.index()).isEqualTo(1);
             assertThat(letter.reason()).isEqualTo("invalid-type");
@@ -62,5 +67,21 @@ class ParseMessagesTest {
         // a redelivery of the same id-less message is stored once
         send(null, "[{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":1,\"value\":1}]");
         assertThat(rejected().get(2).id()).isEqualTo(rejected().get(1).id());
+    }
+
+    /** Issue 9, case 8: the routing key's tenant is the producer's; a body cannot write another tenant. */
+    @Test
+    void holdsEveryEventToTheTenantOfItsRoutingKey() throws Exception {
+        long now = System.currentTimeMillis();
+        send("acme", "m-3", "[{\"tenant\":\"globex\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":1},"
+                + "{\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":2},"
+                + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":3}]");
+        assertThat(harness.extractOutputValues()).extracting(Event::tenant, Event::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", 2.0), org.assertj.core.groups.Tuple.tuple("acme", 3.0));
+        assertThat(rejected()).singleElement().satisfies(letter -> {
+            assertThat(letter.reason()).isEqualTo("tenant-mismatch");
+            assertThat(letter.index()).isZero();
+            assertThat(letter.tenant()).isEqualTo("acme");
+        });
     }
 }

@@ -16,7 +16,23 @@ class DropDuplicateMessagesTest {
     }
 
     private static RawMessage message(String correlationId) {
-        return new RawMessage("amqp:q", correlationId, "{}".getBytes(StandardCharsets.UTF_8));
+        return message("acme", correlationId);
+    }
+
+    private static RawMessage message(String tenant, String correlationId) {
+        return new RawMessage("amqp:q", tenant, correlationId, "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Issue 9, case 6: ids are unique per tenant only, so another tenant's same id is another message. */
+    @Test
+    void aCorrelationIdRepeatsOnlyWithinItsTenant() throws Exception {
+        try (OneInputStreamOperatorTestHarness<RawMessage, RawMessage> harness = harness(60_000)) {
+            harness.open();
+            harness.processElement(message("acme", "42"), 0);
+            harness.processElement(message("globex", "42"), 0);
+            harness.processElement(message("globex", "42"), 0);
+            assertThat(harness.extractOutputValues()).extracting(RawMessage::tenant).containsExactly("acme", "globex");
+        }
     }
 
     @Test

@@ -11,13 +11,14 @@ import java.util.Random;
 
 /**
  * A known input for the pipeline tests, in three phases: the main messages (events out of order,
- * duplicate deliveries, malformed and id-less messages), sentinel events that move every shard's
- * watermark past all windows, and events that arrive after their windows closed.
+ * duplicate deliveries, malformed and id-less messages, events naming another tenant than their
+ * routing key), sentinel events that move every shard's watermark past all windows, and events that
+ * arrive after their windows closed, which must correct the stored rows.
  */
 public final class DataSet {
 
-    /** One AMQP message to publish; a null correlation id is published without one. */
-    public record Message(int shard, String correlationId, String body) { }
+    /** One AMQP message to publish with routing key {@code <tenant>.<shard>}; a null correlation id is published without one. */
+    public record Message(int shard, String tenant, String correlationId, String body) { }
 
     /** A rejection the dead-letter table must hold. */
     public record ExpectedRejection(String reason, String correlationId, int index) { }
@@ -29,8 +30,8 @@ public final class DataSet {
     public final List<Message> main = new ArrayList<>();
     public final List<Message> sentinels = new ArrayList<>();
     public final List<Message> late = new ArrayList<>();
+    public final List<Event> lateEvents = new ArrayList<>();
     public final List<ExpectedRejection> rejections = new ArrayList<>();
-    public int lateEvents;
 
     /**
      * @param hourStart an hour at least two hours ago (inside the validator's past skew)
@@ -52,10 +53,22 @@ public final class DataSet {
         events.sort(Comparator.comparing(sendAt::get));
         counted.addAll(events);
 
+        // a message holds one tenant's events (its routing key names the tenant); batches in sending order
+        Map<String, List<Event>> open = new HashMap<>();
         int messageNumber = 0;
-        for (int from = 0; from < events.size(); from += batchSize) {
-            List<Event> batch = events.subList(from, Math.min(events.size(), from + batchSize));
-            main.add(new Message(messageNumber % shards, "main-" + messageNumber, EventJson.writeBatch(batch)));
+        for (Event event : events) {
+            List<Event> batch = open.computeIfAbsent(event.tenant(), t -> new ArrayList<>());
+            batch.add(event);
+            if (batch.size() == batchSize || event == events.get(events.size() - 1)) {
+                main.add(new Message(messageNumber % shards, event.tenant(), "main-" + messageNumber,
+                        EventJson.writeBatch(batch)));
+                messageNumber++;
+                open.remove(event.tenant());
+            }
+        }
+        for (Map.Entry<String, List<Event>> rest : open.entrySet()) {
+            main.add(new Message(messageNumber % shards, rest.getKey(), "main-" + messageNumber,
+                    EventJson.writeBatch(rest.getValue())));
             messageNumber++;
         }
         // a producer retry: the same messages again, same shard and correlation id, shortly after
@@ -86,11 +99,11 @@ public final class DataSet {
     }
 
     private void addMalformed(int shards) {
-        main.add(0, new Message(0, "bad-json", "[{\"tenant\":\"acme\",\"metric\":"));
+        main.add(0, new Message(0, "acme", "bad-json", "[{\"tenant\":\"acme\",\"metric\":"));
         rejections.add(new ExpectedRejection("malformed-json", "bad-json", -1));
 
         Event valid = new Event("acme", "latency", hourStart + 1_000, 1, Map.of("region", "eu"), null);
-        main.add(1, new Message(1 % shards, null, EventJson.writeBatch(List.of(valid, valid))));
+        main.add(1, new Message(1 % shards, "acme", null, EventJson.writeBatch(List.of(valid, valid))));
         rejections.add(new ExpectedRejection("missing-correlation-id", null, -1));
 
         Event counted1 = new Event("acme", "bytes", hourStart + 2_000, 8, Map.of("region", "eu"), null);
@@ -100,12 +113,16 @@ public final class DataSet {
                 + ",{\"tenant\":\"Acme!\",\"metric\":\"bytes\",\"timestamp\":" + (hourStart + 2_000) + ",\"value\":1}"
                 + "," + EventJson.write(counted2)
                 + ",{\"tenant\":\"acme\",\"metric\":\"bytes\",\"timestamp\":0,\"value\":1}]";
-        main.add(2, new Message(0, "mixed", mixed)); // early: its events must not be late
+        main.add(2, new Message(0, "acme", "mixed", mixed)); // early: its events must not be late
         counted.add(counted1);
-        counted.add(counted2);
         rejections.add(new ExpectedRejection("invalid-type", "mixed", 1));
-        rejections.add(new ExpectedRejection("invalid-name", "mixed", 2));
+        // the routing key says acme: a body naming another tenant (valid name or not) is refused
+        rejections.add(new ExpectedRejection("tenant-mismatch", "mixed", 2));
+        rejections.add(new ExpectedRejection("tenant-mismatch", "mixed", 3));
         rejections.add(new ExpectedRejection("timestamp-too-old", "mixed", 4));
+        // globex may use the same correlation id on the same shard: its message is its own (issue 9, case 6)
+        main.add(3, new Message(0, "globex", "mixed", EventJson.writeBatch(List.of(counted2))));
+        counted.add(counted2);
     }
 
     /** Per shard, two events past the hour plus lateness: the watermark of every shard passes all windows. */
@@ -114,7 +131,8 @@ public final class DataSet {
             for (long offset : new long[] {3_700_000, 3_760_000}) {
                 Event tick = new Event(SENTINEL_TENANT, "tick", hourStart + offset, 1,
                         Map.of("shard", Integer.toString(shard)), null);
-                sentinels.add(new Message(shard, "sentinel-" + shard + "-" + offset, EventJson.write(tick)));
+                sentinels.add(new Message(shard, SENTINEL_TENANT, "sentinel-" + shard + "-" + offset,
+                        EventJson.write(tick)));
             }
         }
     }
@@ -126,11 +144,8 @@ public final class DataSet {
                 batch.add(new Event("acme", "latency", hourStart + random.nextInt(180_000), 99_999,
                         Map.of("region", "eu", "device", "ios", "user", "late"), null));
             }
-            late.add(new Message(shard, "late-" + shard, EventJson.writeBatch(batch)));
-            for (int i = 0; i < batch.size(); i++) {
-                rejections.add(new ExpectedRejection("late", "late-" + shard, i));
-            }
-            lateEvents += batch.size();
+            late.add(new Message(shard, "acme", "late-" + shard, EventJson.writeBatch(batch)));
+            lateEvents.addAll(batch);
         }
     }
 }

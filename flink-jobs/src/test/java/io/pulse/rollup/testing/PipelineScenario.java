@@ -12,6 +12,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -21,6 +22,8 @@ import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
+import io.pulse.rollup.RollupSinks;
+import io.pulse.rollup.eventtime.WallClock;
 import io.pulse.rollup.source.EventSource;
 import io.pulse.rollup.window.SeriesDimensions;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.configuration.Configuration;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -62,7 +66,17 @@ public final class PipelineScenario implements AutoCloseable {
     private final Connection amqp;
     private JobClient job;
 
+    /** Windows follow event time (the watermark may lag the wall clock by up to a day, the past skew). */
     public PipelineScenario(String name) throws Exception {
+        this(name, Duration.ofHours(24));
+    }
+
+    /**
+     * @param maxWatermarkLag how far the watermark may lag the wall clock: a day lets the scenario's
+     *                        two-hour-old data fill windows in event time; the default of 30 s makes
+     *                        nearly all of it corrections of stored rows
+     */
+    public PipelineScenario(String name, Duration maxWatermarkLag) throws Exception {
         jdbcUrl = postgres.createDatabase(name);
         RollupJob.prepareDatabase(jdbcUrl, postgres.user(), postgres.password());
         jobArgs = new String[] {
@@ -71,6 +85,7 @@ public final class PipelineScenario implements AutoCloseable {
             "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
             "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
             "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--allowed-lateness-ms", "30000",
+            "--max-watermark-lag-ms", "" + maxWatermarkLag.toMillis(),
             "--parallelism", "2"};
         config = RollupJobConfig.fromArgs(jobArgs);
         subscription.addListener(new RedisPubSubAdapter<>() {
@@ -101,6 +116,11 @@ public final class PipelineScenario implements AutoCloseable {
         return new RollupJob(config);
     }
 
+    /** Starts the job with {@code sources} and a wall clock the test moves; failed tasks restart from the last checkpoint. */
+    public void start(List<EventSource> sources, WallClock clock) throws Exception {
+        start(sources, new RollupJob(config, clock), null);
+    }
+
     public RollupJobConfig config() {
         return config;
     }
@@ -115,14 +135,22 @@ public final class PipelineScenario implements AutoCloseable {
 
     /** Starts the job with {@code sources}; failed tasks restart from the last checkpoint. */
     public void start(List<EventSource> sources) throws Exception {
+        start(sources, job(), null);
+    }
+
+    /** Starts the job with {@code sources} and {@code sinks}; failed tasks restart from the last checkpoint. */
+    public void start(List<EventSource> sources, RollupSinks sinks) throws Exception {
+        start(sources, job(), sinks);
+    }
+
+    private void start(List<EventSource> sources, RollupJob job, RollupSinks sinks) throws Exception {
         Configuration conf = new Configuration();
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "10");
         conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        RollupJob job = job();
         job.configure(env);
-        job.build(env, sources, job.productionSinks());
+        job.build(env, sources, sinks != null ? sinks : job.productionSinks());
         this.job = env.executeAsync("rollup-it");
     }
 
@@ -132,7 +160,7 @@ public final class PipelineScenario implements AutoCloseable {
             for (DataSet.Message message : messages) {
                 AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
                         .correlationId(message.correlationId()).contentType("application/json").deliveryMode(2).build();
-                channel.basicPublish(topology.exchange(), topology.routingKey("t", message.shard()), properties,
+                channel.basicPublish(topology.exchange(), topology.routingKey(message.tenant(), message.shard()), properties,
                         message.body().getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(30_000);
@@ -147,16 +175,42 @@ public final class PipelineScenario implements AutoCloseable {
     }
 
     /** Waits until the rows of everything counted in {@code data} are there with their final counts. */
-    public Map<Reference.Window, Reference.Truth> awaitFinalRows(DataSet data) {
-        Map<Reference.Window, Reference.Truth> expected = Reference.of(data.counted, SeriesDimensions.DEFAULT);
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> matchesInCount(expected) && sentinelsSeen());
+    public Map<Reference.Window, Reference.Truth> awaitFinalRows(DataSet data) throws Exception {
+        return awaitFinalRows(data.counted);
+    }
+
+    /** Waits until the rows of {@code counted} are there with their final counts, sentinel rows too. */
+    public Map<Reference.Window, Reference.Truth> awaitFinalRows(List<Event> counted) throws Exception {
+        Map<Reference.Window, Reference.Truth> expected = Reference.of(counted, SeriesDimensions.DEFAULT);
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> matchesInCount(expected) && sentinelsSeen());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("rows never reached the reference; sentinels seen: " + sentinelsSeen()
+                    + "; differing windows (expected count, stored count): " + countDifferences(expected), e);
+        }
         return expected;
     }
 
     private boolean sentinelsSeen() throws Exception {
         return count("SELECT count(DISTINCT series) FROM rollup_10s WHERE tenant = '" + DataSet.SENTINEL_TENANT + "'")
                 == SHARDS;
+    }
+
+    private Map<Reference.Window, String> countDifferences(Map<Reference.Window, Reference.Truth> expected)
+            throws Exception {
+        Map<Reference.Window, RollupAggregate> rows = rows();
+        Map<Reference.Window, String> differences = new HashMap<>();
+        Set<Reference.Window> windows = new HashSet<>(expected.keySet());
+        windows.addAll(rows.keySet());
+        for (Reference.Window window : windows) {
+            long want = expected.containsKey(window) ? expected.get(window).count() : 0;
+            long have = rows.containsKey(window) ? rows.get(window).count() : 0;
+            if (want != have && differences.size() < 20) {
+                differences.put(window, want + " vs " + have);
+            }
+        }
+        return differences;
     }
 
     private boolean matchesInCount(Map<Reference.Window, Reference.Truth> expected) throws Exception {
@@ -208,14 +262,24 @@ public final class PipelineScenario implements AutoCloseable {
         });
     }
 
-    /** Per series and granularity, the versions received so far, in receipt order. */
+    /**
+     * Per window (series, granularity, bucket), the versions received so far, in receipt order. A
+     * correction of an old window may follow newer windows' results; per window versions only rise.
+     */
     public Map<String, List<Long>> versionsInReceiptOrder() {
         Map<String, List<Long>> versions = new HashMap<>();
         for (RollupUpdate update : published) {
-            versions.computeIfAbsent(update.tenant() + update.metric() + update.series() + update.granularity(),
-                    k -> new ArrayList<>()).add(update.version());
+            versions.computeIfAbsent(update.tenant() + update.metric() + update.series() + update.granularity()
+                    + update.bucketStart(), k -> new ArrayList<>()).add(update.version());
         }
         return versions;
+    }
+
+    /** The revision of each window's newest publication so far. */
+    public Map<Reference.Window, Integer> publishedRevisions() {
+        Map<Reference.Window, Integer> revisions = new HashMap<>();
+        latestPublications().forEach((window, update) -> revisions.put(window, update.revision()));
+        return revisions;
     }
 
     private Map<Reference.Window, RollupUpdate> latestPublications() {

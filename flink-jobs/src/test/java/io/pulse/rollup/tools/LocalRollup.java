@@ -35,7 +35,7 @@ public final class LocalRollup {
         double rate = Double.parseDouble(argument(args, "--events-per-second", "2000"));
         EventTopology topology = config.topology();
         SyntheticTraffic traffic = new SyntheticTraffic(config.amqpUri(), topology, "demo", "checkout.latency_ms",
-                50, 100, rate, false);
+                50, 100, rate, 0, 0, false);
         Thread publisher = new Thread(traffic, "synthetic-traffic");
         publisher.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

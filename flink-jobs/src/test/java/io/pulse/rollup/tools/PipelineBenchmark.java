@@ -38,8 +38,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * committed and to Redis publication, and each component's CPU share. Not a test: run it with
  * {@code mvn -B -q install -DskipTests && mvn -B -q -pl flink-jobs exec:exec@bench -Dbench.args="..."}.
  *
- * <p>Arguments: {@code --events-per-second 100000 --duration-s 60 --batch 500 --series 1000} plus any
- * {@link RollupJobConfig} parameter; {@code --output path.json} (default {@code bench-results/pipeline.json}
+ * <p>Arguments: {@code --events-per-second 100000 --duration-s 60 --batch 500 --series 1000
+ * --late-share 0 --late-by-s 600} (the share of events stamped that much earlier: they arrive after their
+ * windows were written and are merged as corrections) plus any {@link RollupJobConfig} parameter; {@code --output path.json} (default {@code bench-results/pipeline.json}
  * at the project root).
  */
 public final class PipelineBenchmark {
@@ -55,6 +56,8 @@ public final class PipelineBenchmark {
         int durationSeconds = Integer.parseInt(options.getOrDefault("duration-s", "60"));
         int batch = Integer.parseInt(options.getOrDefault("batch", "500"));
         int series = Integer.parseInt(options.getOrDefault("series", "1000"));
+        double lateShare = Double.parseDouble(options.getOrDefault("late-share", "0"));
+        long lateBySeconds = Long.parseLong(options.getOrDefault("late-by-s", "600"));
         Path output = Path.of(options.getOrDefault("output",
                 System.getProperty("pulse.bench.dir", "bench-results") + "/pipeline.json"));
         String run = "bench_" + Long.toString(System.currentTimeMillis(), 36);
@@ -95,7 +98,7 @@ public final class PipelineBenchmark {
         JobClient client = env.executeAsync("pulse-rollups (benchmark)");
 
         SyntheticTraffic traffic = new SyntheticTraffic(config.amqpUri(), config.topology(), TENANT, "latency",
-                series, batch, rate, true);
+                series, batch, rate, lateShare, lateBySeconds * 1000, true);
         Map<String, Long> cpuBefore = cpuTicks();
         long started = System.currentTimeMillis();
         Thread publisher = new Thread(traffic, "synthetic-traffic");
@@ -114,6 +117,7 @@ public final class PipelineBenchmark {
             committed = committedEvents(config);
         }
         Map<String, Long> cpuAfter = cpuTicks();
+        long lateEventsCorrected = lateEventsCorrected(config);
         Map<Long, long[]> panes = committedPanes(config);
         long lastCommit = panes.values().stream().mapToLong(p -> p[1]).max().orElse(publishedEnd);
         client.cancel().get();
@@ -133,9 +137,13 @@ public final class PipelineBenchmark {
         settings.put("parallelism", config.parallelism());
         settings.put("checkpointIntervalMs", config.checkpointInterval().toMillis());
         settings.put("outOfOrdernessMs", config.outOfOrderness().toMillis());
+        settings.put("maxWatermarkLagMs", config.maxWatermarkLag().toMillis());
+        settings.put("lateShare", lateShare);
+        settings.put("lateBySeconds", lateBySeconds);
         ObjectNode figures = result.putObject("results");
         figures.put("eventsPublished", published);
         figures.put("eventsCommitted", committed);
+        figures.put("lateEventsCorrected", lateEventsCorrected);
         figures.put("offeredEventsPerSecond", round(published * 1000.0 / (publishedEnd - started)));
         figures.put("pipelineEventsPerSecond", round(committed * 1000.0 / (lastCommit - started)));
         figures.put("drainSecondsAfterPublishingStopped", round((lastCommit - publishedEnd) / 1000.0));
@@ -254,10 +262,18 @@ public final class PipelineBenchmark {
     }
 
     private static long committedEvents(RollupJobConfig config) throws Exception {
+        return queryLong(config, "SELECT coalesce(sum(count), 0) FROM rollup_10s WHERE tenant = '" + TENANT + "'");
+    }
+
+    private static long lateEventsCorrected(RollupJobConfig config) throws Exception {
+        return queryLong(config, "SELECT coalesce(sum(late_events), 0) FROM tenant_corrections WHERE tenant = '"
+                + TENANT + "'");
+    }
+
+    private static long queryLong(RollupJobConfig config, String sql) throws Exception {
         try (java.sql.Connection c = DriverManager.getConnection(config.jdbcUrl(), config.jdbcUser(),
                 config.jdbcPassword()); Statement statement = c.createStatement();
-             ResultSet rs = statement.executeQuery(
-                     "SELECT coalesce(sum(count), 0) FROM rollup_10s WHERE tenant = '" + TENANT + "'")) {
+             ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

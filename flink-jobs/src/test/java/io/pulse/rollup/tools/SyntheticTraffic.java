@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Publishes synthetic events at a target rate: batches of {@code batchSize} events (one JSON array per
  * AMQP message, a unique correlation id each, publisher confirms), spread round-robin over the shards.
- * Event times are the publish time, so end-to-end latency can be read off the results.
+ * Event times are the publish time, so end-to-end latency can be read off the results; a share of the
+ * events ({@code lateShare}) can be stamped {@code lateByMillis} earlier, to arrive after their windows
+ * were written and take the corrections path.
  */
 public final class SyntheticTraffic implements Runnable {
 
@@ -30,6 +32,8 @@ public final class SyntheticTraffic implements Runnable {
     private final int series;
     private final int batchSize;
     private final double eventsPerSecond;
+    private final double lateShare;
+    private final long lateByMillis;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong published = new AtomicLong();
     private final List<Batch> batches = new ArrayList<>();
@@ -37,7 +41,8 @@ public final class SyntheticTraffic implements Runnable {
     private volatile long publisherCpuNanos;
 
     public SyntheticTraffic(String amqpUri, EventTopology topology, String tenant, String metric, int series,
-                            int batchSize, double eventsPerSecond, boolean recordBatches) {
+                            int batchSize, double eventsPerSecond, double lateShare, long lateByMillis,
+                            boolean recordBatches) {
         this.amqpUri = amqpUri;
         this.topology = topology;
         this.tenant = tenant;
@@ -45,6 +50,8 @@ public final class SyntheticTraffic implements Runnable {
         this.series = series;
         this.batchSize = batchSize;
         this.eventsPerSecond = eventsPerSecond;
+        this.lateShare = lateShare;
+        this.lateByMillis = lateByMillis;
         this.recordBatches = recordBatches;
     }
 
@@ -98,7 +105,7 @@ public final class SyntheticTraffic implements Runnable {
                     body.append(',');
                 }
                 body.append("{\"tenant\":\"").append(tenant).append("\",\"metric\":\"").append(metric)
-                        .append("\",\"timestamp\":").append(now)
+                        .append("\",\"timestamp\":").append(random.nextDouble() < lateShare ? now - lateByMillis : now)
                         .append(",\"value\":").append(1 + random.nextInt(2_000))
                         .append(",\"dimensions\":{\"host\":\"h-").append(random.nextInt(series))
                         .append("\",\"user\":\"u-").append(random.nextInt(50_000)).append("\"}}");

@@ -2,10 +2,8 @@ package io.pulse.rollup.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulse.contracts.deadletter.DeadLetter;
 import io.pulse.contracts.event.Event;
-import io.pulse.contracts.event.EventJson;
-import io.pulse.rollup.parse.ParsedEvent;
+import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.testing.Harnesses;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +17,10 @@ import org.junit.jupiter.api.Test;
 class PaneCombinerTest {
 
     private static final long T0 = 1_700_000_040_000L;
+    private long now = T0 + 60_000;
     private static final long LATENESS = 30_000;
 
-    private OneInputStreamOperatorTestHarness<ParsedEvent, Partial> harness;
+    private OneInputStreamOperatorTestHarness<Event, Partial> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -33,7 +32,7 @@ class PaneCombinerTest {
             harness.close();
         }
         harness = new OneInputStreamOperatorTestHarness<>(
-                new PaneCombiner(SeriesDimensions.DEFAULT, LATENESS, maxBufferedPanes));
+                new PaneCombiner(SeriesDimensions.DEFAULT, maxBufferedPanes, () -> now));
         Harnesses.registerSerializers(harness.getExecutionConfig());
         harness.open();
     }
@@ -44,8 +43,12 @@ class PaneCombinerTest {
     }
 
     private void send(long timestamp, String region, String user, double value) throws Exception {
-        Event event = new Event("acme", "latency", timestamp, value, Map.of("region", region, "user", user), null);
-        harness.processElement(new ParsedEvent(event, "test", "msg-1", 0), timestamp);
+        send("acme", timestamp, region, user, value);
+    }
+
+    private void send(String tenant, long timestamp, String region, String user, double value) throws Exception {
+        harness.processElement(new Event(tenant, "latency", timestamp, value, Map.of("region", region, "user", user),
+                null), timestamp);
     }
 
     @Test
@@ -83,21 +86,23 @@ class PaneCombinerTest {
     }
 
     @Test
-    void deadLettersEventsLaterThanTheirPanePlusLatenessAndKeepsTheRest() throws Exception {
+    void passesLateEventsOnForTheStagesToMergeOrCorrect() throws Exception {
         harness.processWatermark(T0 + 10_000 + LATENESS);
-        send(T0 + 5_000, "eu", "alice", 1); // pane ended 9_999 + 30_000 < watermark: late
-        send(T0 + 15_000, "eu", "alice", 2); // pane still within lateness: kept
+        send(T0 + 5_000, "eu", "alice", 1); // its pane ended long before the watermark
         harness.prepareSnapshotPreBarrier(1);
-
         assertThat(harness.extractOutputValues()).singleElement()
-                .satisfies(p -> assertThat(p.aggregate().sum()).isEqualTo(2));
-        List<DeadLetter> late = harness.getSideOutput(PaneCombiner.LATE).stream().map(StreamRecord::getValue).toList();
-        assertThat(late).singleElement().satisfies(letter -> {
-            assertThat(letter.reason()).isEqualTo("late");
-            assertThat(letter.correlationId()).isEqualTo("msg-1");
-            assertThat(letter.tenant()).isEqualTo("acme");
-            assertThat(letter.payload()).isEqualTo(EventJson.write(new Event("acme", "latency", T0 + 5_000, 1,
-                    Map.of("region", "eu", "user", "alice"), null)));
-        });
+                .satisfies(p -> assertThat(p.aggregate().sum()).isEqualTo(1));
+    }
+
+    @Test
+    void reportsEachTenantsNewestEventTimeNeverPastTheWallClockAtEachCheckpoint() throws Exception {
+        send("acme", now - 5_000, "eu", "u", 1);
+        send("acme", now - 9_000, "eu", "u", 1);
+        send("globex", now + 240_000, "eu", "u", 1); // a clock four minutes ahead
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(harness.getSideOutput(PaneCombiner.EVENT_TIMES)).extracting(StreamRecord::getValue)
+                .containsExactlyInAnyOrder(new TenantEventTime("acme", now - 5_000), new TenantEventTime("globex", now));
+        harness.prepareSnapshotPreBarrier(2); // nothing new: nothing reported again
+        assertThat(harness.getSideOutput(PaneCombiner.EVENT_TIMES)).hasSize(2);
     }
 }

@@ -27,11 +27,11 @@ class SlidingStageTest {
     private static final long T0 = 1_700_000_040_000L;
     private static final Granularity SLIDING = Granularity.SLIDING_FIVE_MINUTES;
 
-    private KeyedOneInputStreamOperatorTestHarness<SeriesKey, Rollup, Rollup> harness;
+    private KeyedOneInputStreamOperatorTestHarness<SeriesKey, Partial, Rollup> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = Harnesses.keyed(new SlidingStage(SLIDING, LATENESS), Rollup::key, SeriesKey.class);
+        harness = Harnesses.keyed(new SlidingStage(SLIDING, LATENESS), Partial::key, SeriesKey.class);
     }
 
     @AfterEach
@@ -39,10 +39,9 @@ class SlidingStageTest {
         harness.close();
     }
 
-    /** Sends a pane as the 10 s stage would: the full pane, just before the watermark passes its end. */
-    private void sendPane(long paneStart, int revision, RollupAggregate aggregate) throws Exception {
-        harness.processElement(new Rollup(KEY, Granularity.TEN_SECONDS, paneStart, revision, 0, aggregate),
-                paneStart + PANE - 1);
+    /** Sends what the 10 s stage adds to a pane: all of it when it fires, then each correction. */
+    private void sendDelta(long paneStart, RollupAggregate delta) throws Exception {
+        harness.processElement(new Partial(KEY, paneStart, delta), paneStart + PANE - 1);
     }
 
     @Test
@@ -55,7 +54,7 @@ class SlidingStageTest {
         for (long pane = T0; pane < T0 + 480_000; pane += PANE) {
             RollupAggregate aggregate = Aggregates.of(events, pane, pane + PANE);
             if (aggregate.count() > 0) {
-                sendPane(pane, 0, aggregate);
+                sendDelta(pane, aggregate);
             }
             harness.processWatermark(pane + PANE - 1);
         }
@@ -80,17 +79,40 @@ class SlidingStageTest {
 
     @Test
     void aCorrectedPaneReEmitsTheWindowsThatAlreadyFiredWithIt() throws Exception {
-        sendPane(T0, 0, aggregate(1, 2));
+        sendDelta(T0, aggregate(1, 2));
         harness.processWatermark(T0 + PANE - 1);
-        sendPane(T0 + PANE, 0, aggregate(10));
+        sendDelta(T0 + PANE, aggregate(10));
         harness.processWatermark(T0 + 2 * PANE - 1);
         assertThat(harness.extractOutputValues()).extracting(r -> r.aggregate().count()).containsExactly(2L, 3L);
 
-        sendPane(T0, 1, aggregate(1, 2, 3)); // late event corrected the first pane
+        sendDelta(T0, aggregate(3)); // late event corrected the first pane
         List<Rollup> out = harness.extractOutputValues();
         assertThat(out).hasSize(4);
         assertThat(out.subList(2, 4)).allSatisfy(r -> assertThat(r.revision()).isEqualTo(1))
                 .extracting(r -> r.aggregate().count()).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void aDeltaForClosedWindowsCorrectsTheirRowsAndReEmitsTheOpenOnes() throws Exception {
+        sendDelta(T0, aggregate(1));
+        // the windows ending at T0+10 s and T0+20 s are past their lateness; the other 28 are open
+        long watermark = T0 + 2 * PANE + LATENESS;
+        harness.processWatermark(watermark);
+        int fired = harness.extractOutputValues().size();
+        assertThat(fired).isEqualTo(4); // windows ending T0+10 s .. T0+40 s have fired
+
+        sendDelta(T0, aggregate(7));
+        assertThat(harness.getSideOutput(RollupStage.CORRECTIONS)).extracting(r -> r.getValue().bucketStart())
+                .containsExactly(T0 + PANE - SLIDING.sizeMillis(), T0 + 2 * PANE - SLIDING.sizeMillis());
+        List<Rollup> reEmitted = harness.extractOutputValues().subList(fired, harness.extractOutputValues().size());
+        assertThat(reEmitted).extracting(Rollup::bucketEnd).containsExactly(T0 + 3 * PANE, T0 + 4 * PANE);
+        assertThat(reEmitted).allSatisfy(r -> assertThat(r.aggregate().count()).isEqualTo(2));
+
+        harness.processWatermark(Long.MAX_VALUE - 1);
+        assertThat(harness.extractOutputValues()).filteredOn(r -> r.bucketEnd() == T0 + SLIDING.sizeMillis())
+                .singleElement().satisfies(r -> assertThat(r.aggregate().count()).isEqualTo(2));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     private static RollupAggregate aggregate(double... values) {

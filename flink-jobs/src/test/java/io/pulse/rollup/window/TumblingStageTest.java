@@ -2,18 +2,19 @@ package io.pulse.rollup.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pulse.contracts.deadletter.DeadLetter;
 import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.rollup.correction.Correction;
 import io.pulse.rollup.testing.Aggregates;
 import io.pulse.rollup.testing.Harnesses;
 import io.pulse.rollup.testing.Reference;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -90,7 +91,7 @@ class TumblingStageTest {
     }
 
     @Test
-    void afterTheLatenessAWindowIsGoneStateAndTimersIncludedAndLatePartialsAreReported() throws Exception {
+    void afterTheLatenessAWindowIsGoneStateAndTimersIncludedAndLaterPartialsCorrectItsStoredRow() throws Exception {
         open(Granularity.TEN_SECONDS);
         send(T0 + 1_000, one(1));
         send(T0 + 11_000, one(2));
@@ -102,9 +103,19 @@ class TumblingStageTest {
 
         send(T0 + 2_000, one(5));
         assertThat(harness.extractOutputValues()).hasSize(2);
-        assertThat(harness.getSideOutput(TumblingStage.LATE)).extracting(StreamRecord::getValue)
-                .extracting(DeadLetter::reason).containsExactly("late");
+        // counted all the same: the stored row takes it, with a version above the stage's last one ...
+        assertThat(harness.getSideOutput(RollupStage.CORRECTIONS)).extracting(StreamRecord::getValue)
+                .singleElement().satisfies(correction -> {
+                    assertThat(correction.bucketStart()).isEqualTo(T0);
+                    assertThat(correction.delta().count()).isOne();
+                    assertThat(correction.delta().max()).isEqualTo(5);
+                    assertThat(correction.version()).isGreaterThan(harness.extractOutputValues().get(1).version());
+                });
+        // ... and the coarser stages get it as a delta, as they get every other addition
+        assertThat(harness.getSideOutput(TumblingStage.DELTAS)).extracting(StreamRecord::getValue)
+                .last().satisfies(delta -> assertThat(delta.aggregate().max()).isEqualTo(5));
         assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -124,5 +135,27 @@ class TumblingStageTest {
         RollupAggregate aggregate = new RollupAggregate();
         aggregate.add(value, "u");
         return aggregate;
+    }
+
+    /**
+     * Flink does not checkpoint watermarks: after a recovery a stage sees none until the sources emit
+     * again. A partial for a window written and cleaned up before the checkpoint must still correct its
+     * stored row, not open the window afresh (its full state would then lose to the stored row).
+     */
+    @Test
+    void afterARestoreAWindowCleanedUpBeforeTheCheckpointStaysClosed() throws Exception {
+        open(Granularity.TEN_SECONDS);
+        send(T0 + 1_000, one(1));
+        harness.processWatermark(T0 + 10_000 + LATENESS);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = Harnesses.keyed(new TumblingStage(Granularity.TEN_SECONDS, LATENESS), Partial::key, SeriesKey.class,
+                snapshot);
+        send(T0 + 2_000, one(5)); // before any watermark of the new run
+        assertThat(harness.getSideOutput(RollupStage.CORRECTIONS)).extracting(r -> r.getValue().delta().count())
+                .containsExactly(1L);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 }

@@ -1,0 +1,55 @@
+package io.pulse.rollup.sink;
+
+import io.pulse.contracts.rollup.Granularity;
+import io.pulse.contracts.rollup.Rollup;
+import io.pulse.contracts.rollup.RollupAggregate;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+
+/** The one way a rollup row is written: the upsert of its full state, and how a rollup binds to it. */
+public final class RollupRows {
+
+    private RollupRows() {
+    }
+
+    /**
+     * Upsert of the full window state on the natural key. {@code guarded}: a stored row is replaced only
+     * by one holding at least as many events (see {@link RollupTableSink}).
+     */
+    public static String upsert(Granularity granularity, boolean guarded) {
+        String table = granularity.table(); // from the enum's whitelist, never from input
+        return "INSERT INTO " + table + " AS t (tenant, metric, series, dimensions, bucket_start, revision, version,"
+                + " count, sum, min, max, quantile_sketch, distinct_sketch, updated_at)"
+                + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                + " ON CONFLICT (tenant, metric, series, bucket_start) DO UPDATE SET"
+                + " revision = EXCLUDED.revision, version = EXCLUDED.version, count = EXCLUDED.count,"
+                + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
+                + " quantile_sketch = EXCLUDED.quantile_sketch, distinct_sketch = EXCLUDED.distinct_sketch,"
+                + " updated_at = now()"
+                + (guarded ? " WHERE t.count <= EXCLUDED.count" : "");
+    }
+
+    public static void bind(PreparedStatement statement, Rollup rollup) throws SQLException {
+        RollupAggregate aggregate = rollup.aggregate();
+        statement.setString(1, rollup.key().tenant());
+        statement.setString(2, rollup.key().metric());
+        statement.setString(3, rollup.key().series());
+        statement.setString(4, rollup.key().series());
+        statement.setTimestamp(5, new Timestamp(rollup.bucketStart()));
+        statement.setInt(6, rollup.revision());
+        statement.setLong(7, rollup.version());
+        statement.setLong(8, aggregate.count());
+        statement.setDouble(9, aggregate.sum());
+        statement.setDouble(10, aggregate.min());
+        statement.setDouble(11, aggregate.max());
+        statement.setBytes(12, aggregate.quantileSketchBytes());
+        byte[] distinct = aggregate.distinctSketchBytes();
+        if (distinct == null) {
+            statement.setNull(13, Types.BINARY);
+        } else {
+            statement.setBytes(13, distinct);
+        }
+    }
+}
