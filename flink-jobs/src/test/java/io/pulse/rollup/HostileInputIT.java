@@ -67,9 +67,11 @@ class HostileInputIT {
         OFFSET.set(hourStart + 20 * 60_000 - System.currentTimeMillis());
         try (PipelineScenario scenario = new PipelineScenario("pulse_hostile", Duration.ofSeconds(30))) {
             scenario.start(scenario.job().rabbitMqSources(), CLOCK);
-            // the job is consuming before anything timed is sent
-            scenario.publish(List.of(counted(1, "warmup", List.of(event("warmup", CLOCK.millis(), "eu")))));
-            await().atMost(Duration.ofMinutes(1)).until(() -> scenario.readyMessages() == 0);
+            // the job runs and its watermark stands before anything timed is sent: a minute-old event's
+            // row is written only once the watermark has passed its window
+            scenario.publish(List.of(counted(1, "warmup", List.of(event("warmup", CLOCK.millis() - 60_000, "eu")))));
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> scenario.count("SELECT count(*) FROM rollup_10s WHERE tenant = 'warmup'") > 0);
 
             // 1. a clock four minutes ahead, on the shard that carries demo's steady traffic
             scenario.publish(current(1, "demo", 60));

@@ -19,13 +19,23 @@ public record RollupPublication(String id, RollupUpdate update) {
     public static final String STREAM_FIELD = "u";
 
     public static String[] keys(String historyKey, String streamKey) {
-        return new String[] {historyKey, streamKey};
+        return new String[] {historyKey, streamKey, historyKey + ":newest"};
     }
 
+    /** Arguments for a window result. */
     public static String[] args(long version, String updateJson, int historyLength, long ttlSeconds,
                                 int streamLength, String channel) {
+        return args(version, updateJson, historyLength, ttlSeconds, streamLength, channel, false);
+    }
+
+    /**
+     * Arguments for a window result or, with {@code correction}, for a closed window's corrected row
+     * (it may follow newer results of its series, so its repeats are told apart differently).
+     */
+    public static String[] args(long version, String updateJson, int historyLength, long ttlSeconds,
+                                int streamLength, String channel, boolean correction) {
         return new String[] {Long.toString(version), updateJson, Integer.toString(historyLength),
-            Long.toString(ttlSeconds), Integer.toString(streamLength), channel};
+            Long.toString(ttlSeconds), Integer.toString(streamLength), channel, correction ? "correction" : "result"};
     }
 
     private static String load(String name) {

@@ -61,7 +61,7 @@ final class CorrectionCommitter implements Committer<CorrectionSink.Batch> {
         for (CommitRequest<CorrectionSink.Batch> request : requests) {
             try {
                 List<Rollup> rows = apply(request.getCommittable());
-                publisher.publish(rows.stream().map(rollup -> Publication.of(rollup, keys)).toList());
+                publisher.publish(rows.stream().map(rollup -> Publication.of(rollup, keys)).toList(), true);
             } catch (Exception e) {
                 LOG.warn("correction batch {} not committed (attempt {})", request.getCommittable().id(),
                         request.getNumberOfRetries() + 1, e);

@@ -108,7 +108,7 @@ public final class RedisPublicationSink implements Sink<Rollup>, SupportsCommitt
         public void commit(Collection<CommitRequest<List<Publication>>> requests) {
             for (CommitRequest<List<Publication>> request : requests) {
                 try {
-                    publisher.publish(request.getCommittable());
+                    publisher.publish(request.getCommittable(), false);
                 } catch (Exception e) {
                     if (request.getNumberOfRetries() < MAX_RETRIES) {
                         request.retryLater();

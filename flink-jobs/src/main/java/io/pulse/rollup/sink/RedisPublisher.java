@@ -30,10 +30,13 @@ public final class RedisPublisher implements AutoCloseable {
         this.scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT);
     }
 
-    /** Pipelines the whole batch, one script run per result, in the batch's order; throws if any failed. */
-    public void publish(List<Publication> batch) throws Exception {
+    /**
+     * Pipelines the whole batch, one script run per result, in the batch's order; throws if any failed.
+     * {@code corrections}: the batch holds corrected rows of closed windows, not window results.
+     */
+    public void publish(List<Publication> batch, boolean corrections) throws Exception {
         try {
-            send(batch);
+            send(batch, corrections);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisNoScriptException) {
                 scriptSha = connection.sync().scriptLoad(RollupPublication.SCRIPT); // Redis restarted
@@ -42,7 +45,7 @@ public final class RedisPublisher implements AutoCloseable {
         }
     }
 
-    private void send(List<Publication> batch) throws Exception {
+    private void send(List<Publication> batch, boolean corrections) throws Exception {
         RedisAsyncCommands<String, String> redis = connection.async();
         connection.setAutoFlushCommands(false);
         List<RedisFuture<?>> replies = new ArrayList<>(batch.size());
@@ -51,7 +54,7 @@ public final class RedisPublisher implements AutoCloseable {
                 replies.add(redis.evalsha(scriptSha, ScriptOutputType.VALUE,
                         RollupPublication.keys(p.historyKey(), p.streamKey()),
                         RollupPublication.args(p.version(), p.json(), retention.historyLength(),
-                                retention.ttlSeconds(), retention.streamLength(), p.channel())));
+                                retention.ttlSeconds(), retention.streamLength(), p.channel(), corrections)));
             }
             connection.flushCommands();
         } finally {

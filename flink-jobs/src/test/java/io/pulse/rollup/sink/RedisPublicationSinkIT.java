@@ -57,7 +57,8 @@ class RedisPublicationSinkIT {
 
     @AfterEach
     void close() {
-        redis.del(keys.history(KEY, Granularity.TEN_SECONDS), keys.stream("acme", "latency"));
+        redis.del(keys.history(KEY, Granularity.TEN_SECONDS), keys.history(KEY, Granularity.TEN_SECONDS) + ":newest",
+                keys.stream("acme", "latency"));
         subscription.close();
         client.shutdown();
     }
