@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
@@ -55,6 +56,7 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
     /** Revision last emitted, by bucket start (tumbling) or window end (sliding); absent: not fired. */
     protected transient MapState<Long, Integer> revisions;
     private transient ValueState<Long> lastVersion;
+    private transient Counter corrections;
     /** Highest watermark acted on, this run or (restored) before it. */
     private transient long actedOn;
     private transient ListState<Long> checkpointedWatermark;
@@ -73,6 +75,7 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
                 TypeInformation.of(RollupAggregate.class)));
         revisions = getRuntimeContext().getMapState(new MapStateDescriptor<>("revisions", Types.LONG, Types.INT));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("lastVersion", Types.LONG));
+        corrections = getRuntimeContext().getMetricGroup().counter("corrections");
     }
 
     @Override
@@ -125,6 +128,7 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
     /** Sends {@code delta} to the stored row of a closed window; keeps no state for it. */
     protected void correct(SeriesKey key, long bucketStart, RollupAggregate delta, long watermark, Context ctx)
             throws Exception {
+        corrections.inc();
         ctx.output(CORRECTIONS, new Correction(key, granularity, bucketStart, nextVersion(watermark), delta));
     }
 

@@ -4,8 +4,6 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -27,16 +25,8 @@ public final class TumblingStage extends RollupStage<Partial> {
 
     public static final OutputTag<Partial> DELTAS = new OutputTag<>("deltas") { };
 
-    private transient Counter corrections;
-
     public TumblingStage(Granularity granularity, long allowedLatenessMillis) {
         super(granularity, allowedLatenessMillis);
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        super.open(openContext);
-        corrections = getRuntimeContext().getMetricGroup().counter("corrections");
     }
 
     private long fireTime(long bucketStart) {
@@ -53,7 +43,6 @@ public final class TumblingStage extends RollupStage<Partial> {
         long bucket = granularity.bucketStart(partial.timestamp());
         long watermark = watermark(ctx.timerService());
         if (cleanupTime(bucket) <= watermark) {
-            corrections.inc();
             correct(ctx.getCurrentKey(), bucket, partial.aggregate(), watermark, ctx);
             ctx.output(DELTAS, new Partial(ctx.getCurrentKey(), bucket, partial.aggregate()));
             clearIfIdle();
