@@ -156,11 +156,12 @@ public final class RollupJob {
         long lateness = config.allowedLateness().toMillis();
         long outOfOrderness = config.outOfOrderness().toMillis();
         long maxLag = config.maxWatermarkLag().toMillis();
+        long idleness = config.idleness().toMillis();
         WallClock wallClock = clock;
         WatermarkStrategy<Event> watermarks = WatermarkStrategy
-                .<Event>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag, wallClock))
-                .withTimestampAssigner((event, previous) -> event.timestamp())
-                .withIdleness(config.idleness());
+                .<Event>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag, idleness,
+                        wallClock))
+                .withTimestampAssigner((event, previous) -> event.timestamp());
 
         List<DataStream<Partial>> partials = new ArrayList<>();
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();

@@ -32,7 +32,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --out-of-orderness-ms    2000          watermark lag behind the newest event (never past the wall clock)
  * --max-watermark-lag-ms   30000         the watermark is never further behind the wall clock: the most
  *                                        any shard (a lagging producer, a backlog) delays every tenant's windows
- * --idleness-ms            5000          a shard quiet this long no longer holds windows open
+ * --idleness-ms            5000          a shard quiet this long has nothing pending: its watermark
+ *                                        follows the wall clock (now - out-of-orderness)
  * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
  *                                        events are merged into the stored rows as corrections
  * --max-series-per-metric  10000         cardinality cap per (tenant, metric)

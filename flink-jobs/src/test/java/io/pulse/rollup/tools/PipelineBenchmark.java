@@ -80,7 +80,7 @@ public final class PipelineBenchmark {
             public void message(String pattern, String channel, String message) {
                 long now = System.currentTimeMillis();
                 try {
-                    var update = json.readTree(message);
+                    var update = json.readTree(message).get("update"); // {"id": stream entry, "update": result}
                     if ("10s".equals(update.get("granularity").asText())) {
                         redisReceipt.merge(update.get("bucketStart").asLong(), now, Math::max);
                     }
