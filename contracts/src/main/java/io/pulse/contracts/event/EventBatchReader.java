@@ -124,13 +124,14 @@ public final class EventBatchReader {
                 handler.accept(index, event);
             } else {
                 RejectedElement rejected = (RejectedElement) outcomes.get(index);
-                handler.reject(index, rejected.rejection(), rejected.raw());
+                handler.reject(index, rejected.rejection(), new String(text, rejected.start(), rejected.end() - rejected.start()));
             }
         }
         return outcomes.size();
     }
 
-    private record RejectedElement(Rejection rejection, String raw) { }
+    /** A rejected element and where its text is, taken out only when it is reported: a body of a million bad elements stays small. */
+    private record RejectedElement(Rejection rejection, int start, int end) { }
 
     private static char[] strictUtf8(byte[] body) throws CharacterCodingException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -155,7 +156,7 @@ public final class EventBatchReader {
                         + at.getColumnNr() + ")";
     }
 
-    /** Returns the element's {@link Event}, or a {@link RejectedElement} with its raw JSON text. */
+    /** Returns the element's {@link Event}, or a {@link RejectedElement} with where its raw JSON text is. */
     private Object readElement(JsonParser parser, char[] text, long nowMillis, String callerTenant)
             throws IOException {
         int start = (int) parser.currentTokenLocation().getCharOffset();
@@ -171,7 +172,7 @@ public final class EventBatchReader {
             parsed = invalid.get();
         }
         int end = (int) parser.currentLocation().getCharOffset();
-        return new RejectedElement((Rejection) parsed, new String(text, start, end - start));
+        return new RejectedElement((Rejection) parsed, start, end);
     }
 
     /**

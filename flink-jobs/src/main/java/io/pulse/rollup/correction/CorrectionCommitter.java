@@ -15,8 +15,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -125,13 +126,13 @@ final class CorrectionCommitter implements Committer<CorrectionSink.Batch> {
         String[] tenants = new String[n];
         String[] metrics = new String[n];
         String[] series = new String[n];
-        Timestamp[] starts = new Timestamp[n];
+        String[] starts = new String[n];
         for (int i = 0; i < n; i++) {
             Correction c = corrections.get(i);
             tenants[i] = c.key().tenant();
             metrics[i] = c.key().metric();
             series[i] = c.key().series();
-            starts[i] = new Timestamp(c.bucketStart());
+            starts[i] = instant(c.bucketStart());
         }
         Map<Correction.Row, Rollup> rows = new HashMap<>();
         try (PreparedStatement select = db.prepareStatement("SELECT t.tenant, t.metric, t.series, t.bucket_start,"
@@ -159,28 +160,50 @@ final class CorrectionCommitter implements Committer<CorrectionSink.Batch> {
         return rows;
     }
 
+    /** Merges each correction into its stored row (or starts the row) and writes them all in one statement. */
     private static List<Rollup> write(Connection db, Granularity granularity, List<Correction> corrections,
                                       Map<Correction.Row, Rollup> stored) throws SQLException {
-        List<Rollup> written = new ArrayList<>(corrections.size());
-        try (PreparedStatement upsert = db.prepareStatement(RollupRows.upsert(granularity, false))) {
-            for (Correction c : corrections) {
-                Rollup before = stored.get(c.row());
-                Rollup after;
-                if (before == null) {
-                    after = new Rollup(c.key(), granularity, c.bucketStart(), 0, c.version(), c.delta());
-                } else {
-                    RollupAggregate merged = before.aggregate().copy();
-                    merged.merge(c.delta());
-                    after = new Rollup(c.key(), granularity, c.bucketStart(), before.revision() + 1,
-                            Math.max(before.version() + 1, c.version()), merged);
-                }
-                RollupRows.bind(upsert, after);
-                upsert.addBatch();
-                written.add(after);
+        int n = corrections.size();
+        List<Rollup> written = new ArrayList<>(n);
+        Object[][] columns = new Object[12][n];
+        Base64.Encoder base64 = Base64.getEncoder();
+        for (int i = 0; i < n; i++) {
+            Correction c = corrections.get(i);
+            Rollup before = stored.get(c.row());
+            Rollup after;
+            if (before == null) {
+                after = new Rollup(c.key(), granularity, c.bucketStart(), 0, c.version(), c.delta());
+            } else {
+                RollupAggregate merged = before.aggregate().copy();
+                merged.merge(c.delta());
+                after = new Rollup(c.key(), granularity, c.bucketStart(), before.revision() + 1,
+                        Math.max(before.version() + 1, c.version()), merged);
             }
-            upsert.executeBatch();
+            RollupAggregate aggregate = after.aggregate();
+            byte[] distinct = aggregate.distinctSketchBytes();
+            Object[] row = {c.key().tenant(), c.key().metric(), c.key().series(), instant(c.bucketStart()),
+                after.revision(), after.version(), aggregate.count(), aggregate.sum(), aggregate.min(), aggregate.max(),
+                base64.encodeToString(aggregate.quantileSketchBytes()),
+                distinct == null ? null : base64.encodeToString(distinct)};
+            for (int column = 0; column < row.length; column++) {
+                columns[column][i] = row[column];
+            }
+            written.add(after);
+        }
+        String[] types = {"text", "text", "text", "timestamptz", "int4", "int8", "int8", "float8", "float8", "float8",
+            "text", "text"};
+        try (PreparedStatement upsert = db.prepareStatement(RollupRows.upsertAll(granularity))) {
+            for (int column = 0; column < types.length; column++) {
+                upsert.setArray(column + 1, db.createArrayOf(types[column], columns[column]));
+            }
+            upsert.executeUpdate();
         }
         return written;
+    }
+
+    /** An ISO-8601 instant with its zone, so PostgreSQL reads it the same in every session time zone. */
+    private static String instant(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString();
     }
 
     /** Late events (those that corrected a 10 s pane) and corrected rows, per tenant, in tenant order. */

@@ -19,17 +19,34 @@ public final class RollupRows {
      * by one holding at least as many events (see {@link RollupTableSink}).
      */
     public static String upsert(Granularity granularity, boolean guarded) {
-        String table = granularity.table(); // from the enum's whitelist, never from input
-        return "INSERT INTO " + table + " AS t (tenant, metric, series, dimensions, bucket_start, revision, version,"
-                + " count, sum, min, max, quantile_sketch, distinct_sketch, updated_at)"
-                + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
-                + " ON CONFLICT (tenant, metric, series, bucket_start) DO UPDATE SET"
-                + " revision = EXCLUDED.revision, version = EXCLUDED.version, count = EXCLUDED.count,"
-                + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
-                + " quantile_sketch = EXCLUDED.quantile_sketch, distinct_sketch = EXCLUDED.distinct_sketch,"
-                + " updated_at = now()"
+        return insertInto(granularity) + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())" + REPLACE
                 + (guarded ? " WHERE t.count <= EXCLUDED.count" : "");
     }
+
+    /**
+     * Upsert of many full window states in one statement, from twelve arrays: tenant, metric, series,
+     * bucket start, revision, version, count, sum, min, max, and both sketches base64-encoded.
+     */
+    public static String upsertAll(Granularity granularity) {
+        return insertInto(granularity) + " SELECT u.tenant, u.metric, u.series, u.series::jsonb, u.bucket_start,"
+                + " u.revision, u.version, u.count, u.sum, u.min, u.max, decode(u.qs, 'base64'), decode(u.ds, 'base64'),"
+                + " now() FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::int[], ?::bigint[],"
+                + " ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::text[])"
+                + " AS u(tenant, metric, series, bucket_start, revision, version, count, sum, min, max, qs, ds)"
+                + REPLACE;
+    }
+
+    private static String insertInto(Granularity granularity) {
+        String table = granularity.table(); // from the enum's whitelist, never from input
+        return "INSERT INTO " + table + " AS t (tenant, metric, series, dimensions, bucket_start, revision, version,"
+                + " count, sum, min, max, quantile_sketch, distinct_sketch, updated_at)";
+    }
+
+    private static final String REPLACE = " ON CONFLICT (tenant, metric, series, bucket_start) DO UPDATE SET"
+            + " revision = EXCLUDED.revision, version = EXCLUDED.version, count = EXCLUDED.count,"
+            + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
+            + " quantile_sketch = EXCLUDED.quantile_sketch, distinct_sketch = EXCLUDED.distinct_sketch,"
+            + " updated_at = now()";
 
     public static void bind(PreparedStatement statement, Rollup rollup) throws SQLException {
         RollupAggregate aggregate = rollup.aggregate();
