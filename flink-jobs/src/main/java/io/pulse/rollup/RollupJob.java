@@ -147,7 +147,8 @@ public final class RollupJob {
         return new RollupSinks(tables,
                 new RedisPublicationSink(config.redisUri(), config.redisKeys(), retention),
                 DeadLetterTableSink.create(target),
-                new CorrectionSink(target, config.redisUri(), config.redisKeys(), retention),
+                new CorrectionSink(target, config.redisUri(), config.redisKeys(), retention,
+                        config.correctionsInterval().toMillis()),
                 TenantFreshnessSink.create(target));
     }
 

@@ -36,6 +36,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  *                                        follows the wall clock (now - out-of-orderness)
  * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
  *                                        events are merged into the stored rows as corrections
+ * --corrections-interval-ms 10000        late events are folded per stored row this long before they
+ *                                        are merged into it (at the next checkpoint after)
  * --max-series-per-metric  10000         cardinality cap per (tenant, metric)
  * --distinct-dimension     user          the dimension counted distinct (not part of the series)
  * --parallelism            2             of the keyed stages and sinks
@@ -48,7 +50,8 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                               int streamLength,
                               Duration checkpointInterval, String checkpointDir, Duration outOfOrderness,
                               Duration maxWatermarkLag, Duration idleness,
-                              Duration allowedLateness, int maxSeriesPerMetric, SeriesDimensions dimensions,
+                              Duration allowedLateness, Duration correctionsInterval, int maxSeriesPerMetric,
+                              SeriesDimensions dimensions,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
                               EventLimits limits) implements Serializable {
 
@@ -73,6 +76,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 Duration.ofMillis(p.getLong("max-watermark-lag-ms", 30_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
+                Duration.ofMillis(p.getLong("corrections-interval-ms", 10_000)),
                 p.getInt("max-series-per-metric", 10_000),
                 new SeriesDimensions(p.get("distinct-dimension", SeriesDimensions.DEFAULT.distinctDimension())),
                 p.getInt("parallelism", 2),

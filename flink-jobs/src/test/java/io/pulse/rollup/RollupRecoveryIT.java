@@ -26,7 +26,10 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
@@ -171,7 +174,8 @@ class RollupRecoveryIT {
     }
 
     /** The production corrections sink, whose committer fails once right after its first batch was merged. */
-    static final class CrashAfterCorrectionsCommitted implements Sink<Correction>, SupportsCommitter<CorrectionSink.Batch> {
+    static final class CrashAfterCorrectionsCommitted implements Sink<Correction>, SupportsCommitter<CorrectionSink.Batch>,
+            SupportsWriterState<Correction, CorrectionSink.Batch> {
         private static final long serialVersionUID = 1L;
         private final CorrectionSink delegate;
 
@@ -183,6 +187,17 @@ class RollupRecoveryIT {
         @SuppressWarnings("deprecation")
         public SinkWriter<Correction> createWriter(InitContext context) throws IOException {
             return delegate.createWriter(context);
+        }
+
+        @Override
+        public StatefulSinkWriter<Correction, CorrectionSink.Batch> restoreWriter(WriterInitContext context,
+                Collection<CorrectionSink.Batch> recovered) {
+            return delegate.restoreWriter(context, recovered);
+        }
+
+        @Override
+        public SimpleVersionedSerializer<CorrectionSink.Batch> getWriterStateSerializer() {
+            return delegate.getWriterStateSerializer();
         }
 
         @Override

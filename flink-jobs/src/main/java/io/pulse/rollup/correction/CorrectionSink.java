@@ -21,18 +21,24 @@ import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Merges corrections into the stored rows of closed windows, exactly once. The writer folds a
- * checkpoint's corrections into one batch per row and hands it over as a committable with a random id;
- * the {@link CorrectionCommitter} applies it only after that checkpoint completes, in one transaction
- * that also records the id, then publishes the corrected rows. A batch committed again after a recovery
- * finds its id and changes nothing; corrections of a checkpoint that never completed are never applied,
- * and their events, not yet acknowledged, are replayed into a new batch. See docs/adr/0004.
+ * Merges corrections into the stored rows of closed windows, exactly once. The writer folds corrections
+ * into one per row for {@code commitIntervalMillis} (kept in its checkpointed state meanwhile), then hands
+ * them over as a committable with a random id; the {@link CorrectionCommitter} applies it only after that
+ * checkpoint completes, in one transaction that also records the id, then publishes the corrected rows.
+ * A batch committed again after a recovery finds its id and changes nothing; corrections of a checkpoint
+ * that never completed are never applied, and their events, not yet acknowledged, are replayed. Folding
+ * over an interval rather than a checkpoint means a row hit by late events all the time is rewritten
+ * once per interval, not once per checkpoint. See docs/adr/0004.
  */
-public final class CorrectionSink implements Sink<Correction>, SupportsCommitter<CorrectionSink.Batch> {
+public final class CorrectionSink implements Sink<Correction>, SupportsCommitter<CorrectionSink.Batch>,
+        SupportsWriterState<Correction, CorrectionSink.Batch> {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,18 +49,31 @@ public final class CorrectionSink implements Sink<Correction>, SupportsCommitter
     private final String redisUri;
     private final RedisKeys keys;
     private final RedisPublicationSink.Retention retention;
+    private final long commitIntervalMillis;
 
-    public CorrectionSink(JdbcTarget target, String redisUri, RedisKeys keys, RedisPublicationSink.Retention retention) {
+    public CorrectionSink(JdbcTarget target, String redisUri, RedisKeys keys, RedisPublicationSink.Retention retention,
+                          long commitIntervalMillis) {
         this.target = target;
         this.redisUri = redisUri;
         this.keys = keys;
         this.retention = retention;
+        this.commitIntervalMillis = commitIntervalMillis;
     }
 
     @Override
     @SuppressWarnings("deprecation")
-    public CommittingSinkWriter<Correction, Batch> createWriter(InitContext context) {
-        return new Writer();
+    public Writer createWriter(InitContext context) {
+        return new Writer(commitIntervalMillis, List.of());
+    }
+
+    @Override
+    public Writer restoreWriter(WriterInitContext context, Collection<Batch> recoveredState) {
+        return new Writer(commitIntervalMillis, recoveredState);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<Batch> getWriterStateSerializer() {
+        return new BatchSerializer();
     }
 
     @Override
@@ -67,12 +86,27 @@ public final class CorrectionSink implements Sink<Correction>, SupportsCommitter
         return new BatchSerializer();
     }
 
-    static final class Writer implements CommittingSinkWriter<Correction, Batch> {
+    /** Folds corrections per row; emits them as one batch once per interval (or at the end of input). */
+    public static final class Writer implements CommittingSinkWriter<Correction, Batch>, StatefulSinkWriter<Correction, Batch> {
+        /** Id of the writer-state form of pending corrections; never claimed, committables get random ones. */
+        private static final UUID PENDING = new UUID(0, 0);
+        private final long intervalMillis;
         private Map<Correction.Row, Correction> pending = new LinkedHashMap<>();
+        private long emittedAt = System.currentTimeMillis();
+        private boolean endOfInput;
+
+        Writer(long intervalMillis, Collection<Batch> recovered) {
+            this.intervalMillis = intervalMillis;
+            recovered.forEach(batch -> batch.corrections().forEach(this::write));
+        }
+
+        private void write(Correction correction) {
+            pending.merge(correction.row(), correction, Writer::fold);
+        }
 
         @Override
         public void write(Correction correction, Context context) {
-            pending.merge(correction.row(), correction, Writer::fold);
+            write(correction);
         }
 
         private static Correction fold(Correction earlier, Correction later) {
@@ -84,16 +118,24 @@ public final class CorrectionSink implements Sink<Correction>, SupportsCommitter
 
         @Override
         public Collection<Batch> prepareCommit() {
-            if (pending.isEmpty()) {
+            long now = System.currentTimeMillis();
+            if (pending.isEmpty() || (!endOfInput && now - emittedAt < intervalMillis)) {
                 return List.of();
             }
             Batch batch = new Batch(UUID.randomUUID(), List.copyOf(pending.values()));
             pending = new LinkedHashMap<>();
+            emittedAt = now;
             return List.of(batch);
         }
 
         @Override
+        public List<Batch> snapshotState(long checkpointId) {
+            return pending.isEmpty() ? List.of() : List.of(new Batch(PENDING, List.copyOf(pending.values())));
+        }
+
+        @Override
         public void flush(boolean endOfInput) {
+            this.endOfInput |= endOfInput;
         }
 
         @Override

@@ -86,6 +86,7 @@ public final class PipelineScenario implements AutoCloseable {
             "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
             "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--allowed-lateness-ms", "30000",
             "--max-watermark-lag-ms", "" + maxWatermarkLag.toMillis(),
+            "--corrections-interval-ms", "1000", // folded over several checkpoints: the writer's state is exercised
             "--parallelism", "2"};
         config = RollupJobConfig.fromArgs(jobArgs);
         subscription.addListener(new RedisPubSubAdapter<>() {
