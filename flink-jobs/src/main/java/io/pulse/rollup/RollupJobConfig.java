@@ -36,7 +36,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
  *                                        follows the wall clock (now - out-of-orderness)
  * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
  *                                        events are merged into the stored rows as corrections
- * --corrections-interval-ms 10000        late events are folded per stored row this long before they
+ * --corrections-interval-ms 60000        late events are folded per stored row this long before they
  *                                        are merged into it (at the next checkpoint after)
  * --max-series-per-metric  10000         cardinality cap per (tenant, metric)
  * --distinct-dimension     user          the dimension counted distinct (not part of the series)
@@ -76,7 +76,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 Duration.ofMillis(p.getLong("max-watermark-lag-ms", 30_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
-                Duration.ofMillis(p.getLong("corrections-interval-ms", 10_000)),
+                Duration.ofMillis(p.getLong("corrections-interval-ms", 60_000)),
                 p.getInt("max-series-per-metric", 10_000),
                 new SeriesDimensions(p.get("distinct-dimension", SeriesDimensions.DEFAULT.distinctDimension())),
                 p.getInt("parallelism", 2),
