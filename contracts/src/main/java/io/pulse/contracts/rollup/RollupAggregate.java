@@ -138,9 +138,13 @@ public final class RollupAggregate {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    /** Value at quantile {@code q} (0..1), within {@link #RELATIVE_ACCURACY} of the exact rank's value. */
+    /**
+     * Value at quantile {@code q} (0..1), within {@link #RELATIVE_ACCURACY} of the exact rank's value, and
+     * never outside the exact min and max: the sketch answers a bucket's midpoint, which for data all of
+     * one value (1.0) would be 1.01, above every value seen.
+     */
     public double quantile(double q) {
-        return count == 0 ? Double.NaN : quantiles.getValueAtQuantile(q);
+        return count == 0 ? Double.NaN : Math.max(min, Math.min(max, quantiles.getValueAtQuantile(q)));
     }
 
     /** Estimated number of distinct values of the distinct dimension; 0 when none was seen. */

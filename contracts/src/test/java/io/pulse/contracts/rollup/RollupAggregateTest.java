@@ -274,4 +274,21 @@ class RollupAggregateTest {
         assertThat(countsOnly.result().sum()).isEqualTo(expected.sum());
         assertThat(countsOnly.result().distinct()).isZero();
     }
+
+    /** Issue 10, fault 8: a metric whose every value is 1.0 answered p99 = 1.01, above its max. */
+    @Test
+    void quantilesStayWithinTheExactMinAndMax() {
+        RollupAggregate ones = new RollupAggregate();
+        for (int i = 0; i < 100; i++) {
+            ones.add(1.0, null);
+        }
+        for (double q : QUANTILES) {
+            assertThat(ones.quantile(q)).isEqualTo(1.0);
+        }
+        RollupAggregate stored = RollupAggregate.fromBytes(ones.toBytes());
+        assertThat(stored.quantile(0.99)).isEqualTo(1.0);
+        RollupAggregate.Merger merger = new RollupAggregate.Merger();
+        merger.add(ones.count(), ones.sum(), ones.min(), ones.max(), ones.quantileSketchBytes(), null);
+        assertThat(merger.result().quantile(0.99)).isEqualTo(1.0);
+    }
 }

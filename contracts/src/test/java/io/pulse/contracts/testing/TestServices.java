@@ -24,10 +24,15 @@ public final class TestServices {
     public record Postgres(String adminUrl, String user, String password) {
         /** Creates an empty database of its own for one test class; returns its JDBC URL. */
         public String createDatabase(String prefix) {
+            return createDatabase(prefix, "");
+        }
+
+        /** A new database, {@code options} appended to its CREATE DATABASE (e.g. a locale provider). */
+        public String createDatabase(String prefix, String options) {
             String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
             try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
                  Statement statement = connection.createStatement()) {
-                statement.execute("CREATE DATABASE " + name);
+                statement.execute("CREATE DATABASE " + name + " " + options);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot create test database " + name, e);
             }

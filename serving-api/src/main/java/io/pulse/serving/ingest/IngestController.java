@@ -22,6 +22,8 @@ import io.pulse.contracts.event.Rejection;
 import io.pulse.serving.caller.Caller;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 
 /**
@@ -39,8 +41,33 @@ public class IngestController {
     @Serdeable
     public record RejectedEvent(int index, String reason, String message) { }
 
+    /**
+     * {@code rejected} lists the first {@link Rejections#LISTED} rejections; {@code rejectedCount} counts
+     * them all and {@code rejectedByReason} by reason, so an answer stays small whatever the body held.
+     */
     @Serdeable
-    public record IngestResult(int accepted, List<RejectedEvent> rejected) { }
+    public record IngestResult(int accepted, List<RejectedEvent> rejected, int rejectedCount,
+                               Map<String, Integer> rejectedByReason) { }
+
+    /** The rejections of one request: the first ones in full, then only counted. */
+    static final class Rejections {
+        static final int LISTED = 100;
+        private final List<RejectedEvent> listed = new ArrayList<>();
+        private final Map<String, Integer> byReason = new TreeMap<>();
+        private int count;
+
+        void add(int index, Rejection rejection) {
+            count++;
+            byReason.merge(rejection.reason().code(), 1, Integer::sum);
+            if (listed.size() < LISTED) {
+                listed.add(new RejectedEvent(index, rejection.reason().code(), rejection.message()));
+            }
+        }
+
+        IngestResult result(int accepted) {
+            return new IngestResult(accepted, listed, count, byReason);
+        }
+    }
 
     private final EventBatchReader reader = new EventBatchReader(new EventValidator(EventLimits.DEFAULT));
     private final EventPublisher publisher;
@@ -56,7 +83,7 @@ public class IngestController {
     public HttpResponse<IngestResult> ingest(Caller caller, @Header("Content-Type") String contentType,
                                              @Body byte[] body) throws Exception {
         List<Event> accepted = new ArrayList<>();
-        List<RejectedEvent> rejected = new ArrayList<>();
+        Rejections rejected = new Rejections();
         long now = System.currentTimeMillis();
         if (contentType.startsWith(NDJSON)) {
             // split the bytes, not a decoded string: each line is then decoded strictly by the reader, so
@@ -77,10 +104,10 @@ public class IngestController {
             read(body, now, caller, null, accepted, rejected);
         }
         if (accepted.isEmpty()) {
-            return HttpResponse.badRequest(new IngestResult(0, rejected));
+            return HttpResponse.badRequest(rejected.result(0));
         }
         publisher.publish(caller.tenant(), accepted);
-        return HttpResponse.accepted().body(new IngestResult(accepted.size(), rejected));
+        return HttpResponse.accepted().body(rejected.result(accepted.size()));
     }
 
     private static boolean isBlank(byte[] body, int start, int end) {
@@ -97,7 +124,7 @@ public class IngestController {
      * or one NDJSON line (rejections carry the line's number).
      */
     private void read(byte[] body, long now, Caller caller, Integer line, List<Event> accepted,
-                      List<RejectedEvent> rejected) {
+                      Rejections rejected) {
         reader.read(body, now, caller.tenant(), new EventBatchReader.Handler() {
             @Override
             public void accept(int index, Event event) {
@@ -106,8 +133,7 @@ public class IngestController {
 
             @Override
             public void reject(int index, Rejection rejection, String raw) {
-                rejected.add(new RejectedEvent(line != null ? line : index, rejection.reason().code(),
-                        rejection.message()));
+                rejected.add(line != null ? line : index, rejection);
             }
         });
     }

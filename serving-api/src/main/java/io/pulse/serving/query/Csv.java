@@ -3,6 +3,7 @@ package io.pulse.serving.query;
 import io.micronaut.http.HttpRequest;
 import java.io.IOException;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,11 @@ import java.util.TreeSet;
 /**
  * Writes series as RFC 4180 CSV: one row per point with the group's dimensions as columns. A field with a
  * comma, quote, CR or LF is quoted, quotes doubled. Rows are written one by one to the response.
+ *
+ * <p>Opened in a spreadsheet, a text cell starting with {@code = + - @}, tab or CR would run as a
+ * formula, so such a cell gets a leading {@code '} (OWASP's CSV injection guidance; docs/security.md).
+ * Numbers are written as a spreadsheet reads them: whole numbers as integers, others in plain decimal
+ * notation, never with an exponent.
  */
 public final class Csv {
 
@@ -27,15 +33,15 @@ public final class Csv {
         TreeSet<String> dimensions = new TreeSet<>();
         result.series().forEach(s -> dimensions.addAll(s.group().keySet()));
         List<String> header = new ArrayList<>(List.of("time"));
-        header.addAll(dimensions);
+        dimensions.forEach(d -> header.add(text(d)));
         header.add(result.aggregate());
         row(out, header);
         for (SeriesResult.Series series : result.series()) {
             for (SeriesResult.Point point : series.points()) {
                 List<String> fields = new ArrayList<>(header.size());
                 fields.add(Instant.ofEpochMilli(point.time()).toString());
-                dimensions.forEach(d -> fields.add(series.group().getOrDefault(d, "")));
-                fields.add(Double.isFinite(point.value()) ? Double.toString(point.value()) : "");
+                dimensions.forEach(d -> fields.add(text(series.group().getOrDefault(d, ""))));
+                fields.add(number(point.value()));
                 row(out, fields);
             }
         }
@@ -50,6 +56,24 @@ public final class Csv {
             out.write(field(fields.get(i)));
         }
         out.write("\r\n");
+    }
+
+    /** A text cell a spreadsheet will not take for a formula. */
+    static String text(String value) {
+        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
+            return "'" + value;
+        }
+        return value;
+    }
+
+    static String number(double value) {
+        if (!Double.isFinite(value)) {
+            return "";
+        }
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return BigDecimal.valueOf(value).toPlainString();
     }
 
     static String field(String value) {

@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * A tenant's metrics with their dimensions and each dimension's most frequent values (by event count),
- * read from the hourly rollups since a given time.
+ * read from the rollups since a given time. Names are ordered byte-wise ({@code COLLATE "C"}), whatever
+ * the database's collation, which is the order {@link String#compareTo} gives for names and so the order
+ * cursors page by.
  */
 @Singleton
 public class MetricCatalog {
@@ -26,6 +28,20 @@ public class MetricCatalog {
     @Serdeable
     public record ValueCount(String value, long events) { }
 
+    /**
+     * The rows counted: hourly rows, and minute rows of the last two hours whose hour has no hourly row
+     * yet (it is written when the hour ends), so a new metric or dimension value shows as soon as its
+     * first minute is written. Four parameters: tenant and since, twice.
+     */
+    private static final String COUNTED = "WITH counted AS ("
+            + " SELECT metric, dimensions, count FROM rollup_1h WHERE tenant = ? AND bucket_start >= ?"
+            + " UNION ALL SELECT m.metric, m.dimensions, m.count FROM rollup_1m m WHERE m.tenant = ?"
+            + " AND m.bucket_start >= greatest(?, date_bin('1 hour', now(), timestamptz '2000-01-01 00:00+00')"
+            + " - interval '1 hour')"
+            + " AND NOT EXISTS (SELECT 1 FROM rollup_1h h WHERE h.tenant = m.tenant AND h.metric = m.metric"
+            + " AND h.series = m.series"
+            + " AND h.bucket_start = date_bin('1 hour', m.bucket_start, timestamptz '2000-01-01 00:00+00')))";
+
     private final TenantTransactions tenants;
 
     public MetricCatalog(TenantTransactions tenants) {
@@ -36,10 +52,9 @@ public class MetricCatalog {
         Map<String, Long> events = new LinkedHashMap<>();
         Map<String, Map<String, List<ValueCount>>> dimensions = new LinkedHashMap<>();
         tenants.read(tenant, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT metric, sum(count) FROM rollup_1h"
-                    + " WHERE tenant = ? AND bucket_start >= ? GROUP BY metric ORDER BY metric")) {
-                statement.setString(1, tenant);
-                statement.setTimestamp(2, Timestamp.from(since));
+            try (PreparedStatement statement = connection.prepareStatement(COUNTED
+                    + " SELECT metric, sum(count) FROM counted GROUP BY metric ORDER BY metric COLLATE \"C\"")) {
+                bind(statement, tenant, since);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         events.put(rows.getString(1), rows.getLong(2));
@@ -47,17 +62,17 @@ public class MetricCatalog {
                     }
                 }
             }
-            try (PreparedStatement statement = connection.prepareStatement("SELECT metric, key, value, events FROM ("
+            try (PreparedStatement statement = connection.prepareStatement(COUNTED + " SELECT metric, key, value, events FROM ("
                     + " SELECT metric, d.key, d.value, sum(count) AS events, row_number() OVER"
-                    + " (PARTITION BY metric, d.key ORDER BY sum(count) DESC, d.value) AS rank"
+                    + " (PARTITION BY metric, d.key ORDER BY sum(count) DESC, d.value COLLATE \"C\") AS rank"
                     // per series first (one row each), then its dimensions: far fewer rows to expand
-                    + " FROM (SELECT metric, dimensions, sum(count) AS count FROM rollup_1h"
-                    + " WHERE tenant = ? AND bucket_start >= ? GROUP BY metric, dimensions) per_series,"
+                    + " FROM (SELECT metric, dimensions, sum(count) AS count FROM counted"
+                    + " GROUP BY metric, dimensions) per_series,"
                     + " jsonb_each_text(dimensions) AS d"
-                    + " GROUP BY metric, d.key, d.value) ranked WHERE rank <= ? ORDER BY metric, key, rank")) {
-                statement.setString(1, tenant);
-                statement.setTimestamp(2, Timestamp.from(since));
-                statement.setInt(3, topValues);
+                    + " GROUP BY metric, d.key, d.value) ranked WHERE rank <= ?"
+                    + " ORDER BY metric COLLATE \"C\", key COLLATE \"C\", rank")) {
+                bind(statement, tenant, since);
+                statement.setInt(5, topValues);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         dimensions.get(rows.getString(1)).computeIfAbsent(rows.getString(2), k -> new ArrayList<>())
@@ -70,5 +85,12 @@ public class MetricCatalog {
         List<Metric> metrics = new ArrayList<>();
         events.forEach((metric, count) -> metrics.add(new Metric(metric, count, dimensions.get(metric))));
         return metrics;
+    }
+
+    private static void bind(PreparedStatement statement, String tenant, Instant since) throws java.sql.SQLException {
+        statement.setString(1, tenant);
+        statement.setTimestamp(2, Timestamp.from(since));
+        statement.setString(3, tenant);
+        statement.setTimestamp(4, Timestamp.from(since));
     }
 }

