@@ -7,7 +7,6 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
-import io.pulse.rollup.correction.Correction;
 import io.pulse.rollup.testing.Aggregates;
 import io.pulse.rollup.testing.Harnesses;
 import io.pulse.rollup.testing.Reference;
