@@ -51,7 +51,9 @@ public class RateLimitFilter implements Ordered {
     public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
         Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
         Decision decision = buckets.take(routeClass(request), clientAddress.of(request),
-                caller.map(c -> (String) c.getAttributes().get(CallerBinder.TENANT_CLAIM)).orElse(null),
+                // a tenant claim that is no string (a list, say) is no tenant: the caller is refused later
+                caller.map(c -> c.getAttributes().get(CallerBinder.TENANT_CLAIM) instanceof String t ? t : null)
+                        .orElse(null),
                 caller.map(Authentication::getName).orElse(null)).join();
         request.setAttribute(PROBE, decision.measured());
         if (decision.allowed()) {

@@ -95,6 +95,11 @@ class BadTokensIT {
         Instant past = Instant.now().minus(Duration.ofHours(2));
         assertThat(status(signed(claims(c -> c.issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(60)))))))
                 .as("expired").isEqualTo(401);
+        // issue 10, fault 9: a token not valid before 2030 was accepted
+        assertThat(status(signed(claims(c -> c.notBeforeTime(Date.from(Instant.parse("2030-01-01T00:00:00Z")))))))
+                .as("not yet valid").isEqualTo(401);
+        assertThat(status(signed(claims(c -> c.claim("tenant", List.of("acme", "globex"))))))
+                .as("a list for a tenant: refused, not a server error").isEqualTo(403);
         assertThat(status(signed(claims(c -> c.audience("another-api"))))).as("wrong audience").isEqualTo(401);
         assertThat(status(IdentityProvider.shared().tokenFor("another-api", "alice",
                 Map.of("tenant", "acme", "roles", List.of("viewer"))))).as("issued for another API").isEqualTo(401);
