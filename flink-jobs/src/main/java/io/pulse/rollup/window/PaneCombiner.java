@@ -24,7 +24,7 @@ import org.apache.flink.util.OutputTag;
  * goes idle, and when the buffer reaches its bound. Late events are partials like any other: the
  * stages merge them into open windows or turn them into corrections of stored rows.
  *
- * <p>It also notes each tenant's newest event time, never past the wall clock, and reports it on
+ * <p>It also notes each tenant's newest event time and reports it, never past the wall clock, on
  * {@link #EVENT_TIMES} before each barrier: the tenant's freshness.
  */
 public final class PaneCombiner extends AbstractStreamOperator<Partial>
@@ -63,7 +63,7 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     public void processElement(StreamRecord<Event> record) {
         Event event = record.getValue();
         long paneStart = Granularity.TEN_SECONDS.bucketStart(event.timestamp());
-        newestEventTimes.merge(event.tenant(), Math.min(event.timestamp(), clock.millis()), Math::max);
+        newestEventTimes.merge(event.tenant(), event.timestamp(), Math::max);
         buffered.computeIfAbsent(new PaneId(dimensions.seriesOf(event), paneStart), id -> new RollupAggregate())
                 .add(event.value(), dimensions.distinctValueOf(event));
         if (buffered.size() >= maxBufferedPanes) {
@@ -88,8 +88,9 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) {
         emitUpTo(Long.MAX_VALUE);
+        long now = clock.millis(); // clamped when reported, not per event: one clock read per checkpoint
         newestEventTimes.forEach((tenant, time) ->
-                output.collect(EVENT_TIMES, new StreamRecord<>(new TenantEventTime(tenant, time))));
+                output.collect(EVENT_TIMES, new StreamRecord<>(new TenantEventTime(tenant, Math.min(time, now)))));
         newestEventTimes.clear();
     }
 
