@@ -15,12 +15,12 @@ public final class RollupRows {
     }
 
     /**
-     * Upsert of the full window state on the natural key. {@code guarded}: a stored row is replaced only
-     * by one holding at least as many events (see {@link RollupTableSink}).
+     * Upsert of the full window state on the natural key; a stored row is replaced only by one holding at
+     * least as many events (see {@link RollupTableSink}).
      */
-    public static String upsert(Granularity granularity, boolean guarded) {
+    public static String guardedUpsert(Granularity granularity) {
         return insertInto(granularity) + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())" + REPLACE
-                + (guarded ? " WHERE t.count <= EXCLUDED.count" : "");
+                + " WHERE t.count <= EXCLUDED.count";
     }
 
     /**

@@ -16,13 +16,9 @@ public final class RollupTableSink {
     private RollupTableSink() {
     }
 
-    static String upsert(Granularity granularity) {
-        return RollupRows.upsert(granularity, true);
-    }
-
     public static Sink<Rollup> create(JdbcTarget target, Granularity granularity) {
         return JdbcSink.<Rollup>builder()
-                .withQueryStatement(upsert(granularity), RollupRows::bind)
+                .withQueryStatement(RollupRows.guardedUpsert(granularity), RollupRows::bind)
                 .withExecutionOptions(target.execution())
                 .buildAtLeastOnce(target.connection());
     }
