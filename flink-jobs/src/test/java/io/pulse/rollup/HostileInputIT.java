@@ -80,6 +80,9 @@ class HostileInputIT {
             for (int round = 0; round < 5; round++) {
                 scenario.publish(current(1, "demo", 60));
             }
+            // its event time is reported (clamped to the wall clock of then) before the test moves the clock on
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> scenario.count("SELECT count(*) FROM tenant_event_time WHERE tenant = 'rogue'") > 0);
 
             // 2. a quiet shard gets an hour-long flush of events one to four hours old
             List<DataSet.Message> flush = new ArrayList<>();
