@@ -27,6 +27,20 @@ public record RedisKeys(String namespace) implements java.io.Serializable {
         return namespace + ":stream:" + tenant + ":" + metric;
     }
 
+    /**
+     * The metric's data generation: the stream id of its newest publication, set in the same step as the
+     * publication itself. Cached answers are stored under it, so any change of the metric's stored rows
+     * that is published (a window result or a correction) retires every answer computed before it.
+     */
+    public String generation(String tenant, String metric) {
+        return generationOf(stream(tenant, metric));
+    }
+
+    /** The generation key that belongs to a metric's stream key (names never hold a colon). */
+    public static String generationOf(String streamKey) {
+        return streamKey + ":generation";
+    }
+
     /** Sorted set of recent {@link RollupUpdate}s of one series, scored by version. */
     public String history(SeriesKey key, Granularity granularity) {
         return namespace + ":history:" + key.tenant() + ":" + key.metric() + ":" + granularity.code()

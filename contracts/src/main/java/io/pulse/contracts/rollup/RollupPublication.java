@@ -19,7 +19,7 @@ public record RollupPublication(String id, RollupUpdate update) {
     public static final String STREAM_FIELD = "u";
 
     public static String[] keys(String historyKey, String streamKey) {
-        return new String[] {historyKey, streamKey, historyKey + ":newest"};
+        return new String[] {historyKey, streamKey, historyKey + ":newest", RedisKeys.generationOf(streamKey)};
     }
 
     /** Arguments for a window result. */

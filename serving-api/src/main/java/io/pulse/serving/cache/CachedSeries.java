@@ -1,89 +1,63 @@
 package io.pulse.serving.cache;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
+import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.text.Digests;
 import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.query.SeriesResult;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * Series results through a Redis cache in front of the query engine. Keys carry the caller's tenant and
- * the metric, so no entry can answer another tenant. A result over windows that can no longer change is
- * kept long; one touching open windows is kept briefly and listed per (tenant, metric), and the rollup
- * job's publication of a new value for that metric (the same message live subscribers get) drops them.
+ * the metric, so no entry can answer another tenant. Entries live under the metric's generation, which
+ * the rollup job moves in the same step as it publishes a change of the metric's rows (a window result
+ * or a correction): the next request after a publication recomputes. The lifetime is a second bound,
+ * for a change whose publication was lost: short while the answer's last window can still be written,
+ * long once it cannot.
  */
 @Singleton
-public class CachedSeries implements AutoCloseable {
+public class CachedSeries {
 
     private final QueryEngine engine;
     private final CacheSettings settings;
     private final RedisCache cache;
     private final String namespace;
-    private final StatefulRedisPubSubConnection<String, String> invalidations;
+    private final RedisKeys keys;
+    private final Clock clock;
 
-    public CachedSeries(QueryEngine engine, CacheSettings settings, RedisCache cache, RedisClient client,
+    public CachedSeries(QueryEngine engine, CacheSettings settings, RedisCache cache, Clock clock,
                         @Value("${pulse.redis.namespace:pulse}") String namespace) {
         this.engine = engine;
         this.settings = settings;
         this.cache = cache;
+        this.clock = clock;
         this.namespace = namespace;
-        this.invalidations = client.connectPubSub();
-        invalidations.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String pattern, String channel, String message) {
-                invalidate(channel);
-            }
-        });
-        invalidations.sync().psubscribe(new RedisKeys(namespace).channel("*", "*"));
+        this.keys = new RedisKeys(namespace);
     }
 
     /** Answers from the cache, or from the engine (storing the answer); a Redis outage only costs speed. */
     public SeriesResult series(String tenant, SeriesQuery query) {
         String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + Digests.sha256(query.toString());
-        return cache.get(key, Argument.of(SeriesResult.class), () -> engine.series(tenant, query), (redis, k, json) -> {
-            boolean settled = query.to().plusSeconds(settings.settleSeconds()).isBefore(Instant.now());
-            redis.set(k, json, SetArgs.Builder.ex(settled ? settings.closedTtlSeconds() : settings.openTtlSeconds()));
-            if (!settled) {
-                String open = openIndex(tenant, query.metric());
-                redis.sadd(open, k);
-                redis.expire(open, settings.openTtlSeconds());
-            }
-        });
+        Instant asked = clock.instant();
+        return cache.getGenerational(keys.generation(tenant, query.metric()), key, Argument.of(SeriesResult.class),
+                () -> engine.series(tenant, query), (redis, k, json) -> redis.set(k, json,
+                        SetArgs.Builder.ex(settled(query, asked) ? settings.closedTtlSeconds() : settings.openTtlSeconds())));
     }
 
-    /** A publication on {@code <ns>:rollups:<tenant>:<metric>} drops that metric's open-window results. */
-    private void invalidate(String channel) {
-        String[] parts = channel.split(":");
-        if (parts.length < 4) {
-            return;
-        }
-        RedisCommands<String, String> redis = cache.commands();
-        String open = openIndex(parts[parts.length - 2], parts[parts.length - 1]);
-        Set<String> keys = redis.smembers(open);
-        if (!keys.isEmpty()) {
-            redis.del(keys.toArray(new String[0]));
-        }
-        redis.del(open);
-    }
-
-    private String openIndex(String tenant, String metric) {
-        return namespace + ":cache-open:" + tenant + ":" + metric;
-    }
-
-    @PreDestroy
-    @Override
-    public void close() {
-        invalidations.close();
+    /**
+     * Whether every window the answer covers had ended, with the settle margin, when it was asked for: the
+     * last one starts before {@code to} and may end long after it (the 10:00 hour of a range to 10:20).
+     */
+    private boolean settled(SeriesQuery query, Instant asked) {
+        Granularity step = engine.stepFor(query);
+        long lastStart = Math.floorDiv(query.to().toEpochMilli() - 1, step.slideMillis()) * step.slideMillis();
+        long lastEnd = lastStart + step.sizeMillis();
+        return Instant.ofEpochMilli(lastEnd).plusSeconds(settings.settleSeconds()).isBefore(asked);
     }
 }

@@ -2,6 +2,7 @@ package io.pulse.serving.cache;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.core.type.Argument;
@@ -10,6 +11,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,20 +41,49 @@ public class RedisCache implements AutoCloseable {
         this.redis = connection.sync();
     }
 
+    /** Reads a key's generation and the entry stored under that generation, in one round trip. */
+    private static final String GENERATIONAL_GET = """
+            local generation = redis.call('GET', KEYS[1]) or '0'
+            return {generation, redis.call('GET', ARGV[1] .. ':' .. generation)}""";
+
     /**
      * The cached answer under {@code key}, or {@code compute}'s, which {@code store} then writes (given
      * the commands, the key and the JSON, so it picks the lifetime and any index).
      */
-    @SuppressWarnings("unchecked")
     public <T> T get(String key, Argument<T> type, Supplier<T> compute, Store store) {
+        String cached;
         try {
-            String cached = redis.get(key);
-            if (cached != null) {
-                return json.readValue(cached, type);
-            }
+            cached = redis.get(key);
         } catch (RedisException e) {
             LOG.warn("cache unavailable, answering without it", e);
             return compute.get();
+        }
+        return answer(key, cached, type, compute, store);
+    }
+
+    /**
+     * As {@link #get}, but the entry lives under the current value of {@code generationKey}: once that
+     * moves, every entry stored under an older value is never read again, including one computed before
+     * the move and stored after it.
+     */
+    public <T> T getGenerational(String generationKey, String key, Argument<T> type, Supplier<T> compute,
+                                 Store store) {
+        List<Object> found;
+        try {
+            found = redis.eval(GENERATIONAL_GET, ScriptOutputType.MULTI, new String[] {generationKey}, key);
+        } catch (RedisException e) {
+            LOG.warn("cache unavailable, answering without it", e);
+            return compute.get();
+        }
+        return answer(key + ":" + found.get(0), (String) found.get(1), type, compute, store);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T answer(String key, String cached, Argument<T> type, Supplier<T> compute, Store store) {
+        try {
+            if (cached != null) {
+                return json.readValue(cached, type);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,11 +120,6 @@ public class RedisCache implements AutoCloseable {
     @FunctionalInterface
     public interface Store {
         void accept(RedisCommands<String, String> redis, String key, String json);
-    }
-
-    /** Commands for what is not a cached answer (dropping entries). */
-    RedisCommands<String, String> commands() {
-        return redis;
     }
 
     @PreDestroy

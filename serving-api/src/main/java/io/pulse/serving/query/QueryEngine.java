@@ -148,7 +148,7 @@ public class QueryEngine {
     }
 
     /** The requested step, or the finest stored granularity that keeps the points within the limit. */
-    Granularity stepFor(SeriesQuery query) {
+    public Granularity stepFor(SeriesQuery query) {
         long range = query.to().toEpochMilli() - query.from().toEpochMilli();
         if (query.step() != null) {
             if (range / query.step().slideMillis() > limits.maxPoints()) {

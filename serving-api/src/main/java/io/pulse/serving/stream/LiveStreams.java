@@ -135,6 +135,7 @@ public class LiveStreams implements AutoCloseable {
                 SeriesResult history = engine.series(tenant, lastBuckets(spec, points, Instant.now()));
                 listener.snapshot(tail, history);
             } else {
+                requireContinuity(stream, resume.cursor());
                 listener.replay(tail, query.recompute(changedBetween(stream, resume.cursor(), tail, query)));
             }
             subscriber.open(tail);
@@ -189,7 +190,6 @@ public class LiveStreams implements AutoCloseable {
 
     /** The spec's points changed by stream entries in (after, upTo], each with the newest entry that did. */
     private Map<LiveChange.Point, StreamId> changedBetween(String stream, StreamId after, StreamId upTo, LiveQuery query) {
-        requireRetained(stream, after);
         Map<LiveChange.Point, StreamId> changed = new HashMap<>();
         StreamId from = after;
         while (from.compareTo(upTo) < 0) {
@@ -210,20 +210,17 @@ public class LiveStreams implements AutoCloseable {
         return changed;
     }
 
-    /** Refuses a cursor from before the entries the stream still holds: the replay would have a gap. */
-    private void requireRetained(String stream, StreamId after) {
-        if (after.equals(StreamId.ZERO)) {
-            return;
-        }
-        if (redis.exists(stream) == 0) {
+    /**
+     * Refuses a resume that cannot be proven gapless. A stream loses entries only from its front (the job
+     * trims it to {@code --stream-length}), so if the cursor's own entry is still there, every entry after
+     * it is too. If it is not, entries may be gone: trimmed, or lost with a Redis restart (the rebuilt
+     * stream's ids are all newer). A cursor taken while the stream was empty ({@link StreamId#ZERO}) names
+     * no entry, so it cannot prove it either.
+     */
+    private void requireContinuity(String stream, StreamId cursor) {
+        String id = cursor.toString();
+        if (cursor.equals(StreamId.ZERO) || redis.xrange(stream, Range.create(id, id)).isEmpty()) {
             throw expired();
-        }
-        List<Object> info = redis.xinfoStream(stream);
-        for (int i = 0; i + 1 < info.size(); i += 2) {
-            if ("max-deleted-entry-id".equals(String.valueOf(info.get(i)))
-                    && after.compareTo(StreamId.parse(String.valueOf(info.get(i + 1)))) < 0) {
-                throw expired();
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.websocket.WebSocketClient;
@@ -182,6 +183,75 @@ class StreamIT {
             assertThat(delta).containsEntry("type", "delta").containsEntry("seq", 4).containsEntry("cursor", next);
             assertThat(points(delta)).extracting(StreamIT::time).containsExactly(bucket(4).toEpochMilli());
         }
+    }
+
+    /** Subscribes, receives one delta of {@code metric} and leaves: the cursor a reconnect resumes from. */
+    private static Object cursorAfterOneDelta(String metric) throws Exception {
+        try (StreamClient client = connect(acme)) {
+            client.send(subscribe("r", metric));
+            assertThat(client.next()).containsEntry("type", "snapshot");
+            publisher.publish(Granularity.TEN_SECONDS, "acme", metric, Map.of(), bucket(0), 1);
+            Map<String, Object> delta = client.next();
+            assertThat(delta).containsEntry("seq", 2);
+            return delta.get("cursor");
+        }
+    }
+
+    private static Map<String, Object> resumeFrom(String metric, Object cursor) throws Exception {
+        try (StreamClient client = connect(acme)) {
+            Map<String, Object> resume = subscribe("r", metric);
+            resume.put("resume", Map.of("seq", 2, "cursor", cursor));
+            client.send(resume);
+            return client.next();
+        }
+    }
+
+    private static void onStream(String metric, java.util.function.Consumer<RedisCommands<String, String>> action) {
+        RedisClient redis = RedisClient.create(TestServices.redisUri());
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            action.accept(connection.sync());
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    @Test
+    void aResumeFromACursorTheStreamWasTrimmedPastIsExpiredNotAGap() throws Exception {
+        Object cursor = cursorAfterOneDelta("trimmed");
+        for (int i = 1; i <= 5; i++) {
+            publisher.publish(Granularity.TEN_SECONDS, "acme", "trimmed", Map.of(), bucket(i), 1);
+        }
+        // what the job's MAXLEN does once a metric's stream is longer than --stream-length
+        onStream("trimmed", redis -> redis.xtrim(new RedisKeys(NAMESPACE).stream("acme", "trimmed"), 2));
+
+        assertThat(resumeFrom("trimmed", cursor)).containsEntry("type", "error").containsEntry("code", "resume_expired");
+    }
+
+    @Test
+    void aResumeAcrossALossOfTheStreamIsExpiredNotAGap() throws Exception {
+        Object cursor = cursorAfterOneDelta("restarted");
+        publisher.publish(Granularity.TEN_SECONDS, "acme", "restarted", Map.of(), bucket(1), 1);
+        // a Redis restart without persistence: the stream is gone, then rebuilt by new publications
+        onStream("restarted", redis -> redis.del(new RedisKeys(NAMESPACE).stream("acme", "restarted")));
+        publisher.publish(Granularity.TEN_SECONDS, "acme", "restarted", Map.of(), bucket(2), 1);
+
+        assertThat(resumeFrom("restarted", cursor)).containsEntry("code", "resume_expired");
+    }
+
+    @Test
+    void aResumeFromACursorTakenOnAnEmptyStreamIsExpiredNotAGap() throws Exception {
+        Object emptyCursor;
+        try (StreamClient client = connect(acme)) {
+            client.send(subscribe("r", "first-ever"));
+            Map<String, Object> snapshot = client.next();
+            assertThat(snapshot).containsEntry("type", "snapshot");
+            emptyCursor = snapshot.get("cursor");
+        }
+        publisher.publish(Granularity.TEN_SECONDS, "acme", "first-ever", Map.of(), bucket(1), 1);
+        onStream("first-ever", redis -> redis.del(new RedisKeys(NAMESPACE).stream("acme", "first-ever")));
+        publisher.publish(Granularity.TEN_SECONDS, "acme", "first-ever", Map.of(), bucket(2), 1);
+
+        assertThat(resumeFrom("first-ever", emptyCursor)).containsEntry("code", "resume_expired");
     }
 
     @Test
