@@ -47,7 +47,7 @@ class SettingsIT {
             assertThat(context.getBean(StreamSettings.class)).isEqualTo(new StreamSettings(15, 20, 20_000, 64, 10, 50, 60, 5));
             assertThat(context.getBean(GraphQLSettings.class)).isEqualTo(new GraphQLSettings(8, 200));
             assertThat(context.getBean(RateLimitSettings.class))
-                    .isEqualTo(new RateLimitSettings(true, 3000, 12000, 12000, 24000, 120, 600, 60, 60, 600, 20));
+                    .isEqualTo(new RateLimitSettings(true, 3000, 12000, 12000, 24000, 120, 600, 60, 60, 600, 20, 30));
         }
     }
 

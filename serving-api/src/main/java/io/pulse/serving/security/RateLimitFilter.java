@@ -1,83 +1,57 @@
 package io.pulse.serving.security;
 
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
-import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
 import io.micronaut.http.filter.FilterPatternStyle;
 import io.micronaut.http.filter.ServerFilterPhase;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.web.router.RouteAttributes;
 import io.pulse.serving.caller.CallerBinder;
 import io.pulse.serving.query.Csv;
-import io.pulse.serving.security.RateLimitBuckets.Decision;
-import io.pulse.serving.security.RateLimitBuckets.Measured;
 import io.pulse.serving.security.RateLimitSettings.RouteClass;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 
 /**
- * Counts each request against its caller's bucket and its client IP's bucket for the route's class
- * (Bucket4j, kept in Redis so all instances share them). Answers carry {@code RateLimit-Limit},
- * {@code RateLimit-Remaining} and {@code RateLimit-Reset} of the tighter bucket; an exhausted bucket
- * gets 429 with {@code Retry-After}. Runs after authentication, so the caller is known.
+ * Counts each authenticated request against its caller's bucket (tenant and subject) for the route's
+ * class, after {@link AddressRateLimitFilter} counted it against its client IP's. Buckets live in Redis
+ * (Bucket4j), so all instances share them; an exhausted bucket gets 429 with {@code Retry-After}.
  */
-// WebSocket upgrades are left out: offloading their filter chain to the blocking pool races the socket's
-// open handler (frames were lost); connection and message limits for streams come separately
+// WebSocket upgrades are left out: SocketLimits counts them when the connection opens
 @ServerFilter(value = "^(?!/v1/stream$|/graphql-ws$).*", patternStyle = FilterPatternStyle.REGEX)
 @Requires(property = "pulse.rate-limit.enabled", notEquals = "false")
 public class RateLimitFilter implements Ordered {
 
-    private static final String PROBE = RateLimitFilter.class.getName() + ".probe";
-
     private final RateLimitBuckets buckets;
-    private final ClientAddress clientAddress;
+    private final RateLimitResponses responses;
 
-    public RateLimitFilter(RateLimitBuckets buckets, ClientAddress clientAddress) {
+    RateLimitFilter(RateLimitBuckets buckets, RateLimitResponses responses) {
         this.buckets = buckets;
-        this.clientAddress = clientAddress;
+        this.responses = responses;
     }
 
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING) // waits for Redis: not on the event loop
-    public @Nullable HttpResponse<?> limit(HttpRequest<?> request) {
-        Optional<Authentication> caller = request.getUserPrincipal(Authentication.class);
-        Decision decision = buckets.take(routeClass(request), clientAddress.of(request),
-                // a tenant claim that is no string (a list, say) is no tenant: the caller is refused later
-                caller.map(c -> c.getAttributes().get(CallerBinder.TENANT_CLAIM) instanceof String t ? t : null)
-                        .orElse(null),
-                caller.map(Authentication::getName).orElse(null)).join();
-        request.setAttribute(PROBE, decision.measured());
-        if (decision.allowed()) {
-            return null;
+    public Publisher<MutableHttpResponse<?>> limit(HttpRequest<?> request,
+                                                   FilterContinuation<Publisher<MutableHttpResponse<?>>> chain) {
+        Authentication caller = request.getUserPrincipal(Authentication.class).orElse(null);
+        if (caller == null) {
+            return chain.proceed();
         }
-        MutableHttpResponse<?> tooMany = HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After",
-                Long.toString(seconds(decision.measured().probe().getNanosToWaitForRefill())));
-        setHeaders(tooMany, decision.measured()); // the response filter does not see an answer given here
-        return tooMany;
-    }
-
-    @ResponseFilter
-    public void headers(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        request.getAttribute(PROBE, Measured.class).ifPresent(measured -> setHeaders(response, measured));
-    }
-
-    private static void setHeaders(MutableHttpResponse<?> response, Measured measured) {
-        response.getHeaders().set("RateLimit-Limit", Long.toString(measured.limit()));
-        response.getHeaders().set("RateLimit-Remaining", Long.toString(Math.max(0, measured.probe().getRemainingTokens())));
-        response.getHeaders().set("RateLimit-Reset", Long.toString(seconds(measured.probe().getNanosToWaitForReset())));
+        // a tenant claim that is no string (a list, say) is no tenant: the caller is refused later
+        String tenant = caller.getAttributes().get(CallerBinder.TENANT_CLAIM) instanceof String t ? t : null;
+        return Mono.fromFuture(buckets.takeByCaller(routeClass(request), tenant, caller.getName())).flatMap(measured -> {
+            request.setAttribute(RateLimitResponses.BY_CALLER, measured);
+            return measured.probe().isConsumed() ? Mono.from(chain.proceed()) : Mono.just(responses.tooMany(request, measured));
+        });
     }
 
     /** Login and logout, ingest, CSV exports and everything else (reads, dashboard writes) count apart. */
-    private static RouteClass routeClass(HttpRequest<?> request) {
+    static RouteClass routeClass(HttpRequest<?> request) {
         String path = request.getPath();
         if (path.startsWith("/oauth/") || path.equals("/logout")) {
             return RouteClass.AUTH;
@@ -89,10 +63,6 @@ public class RateLimitFilter implements Ordered {
             return RouteClass.INGEST;
         }
         return Csv.requested(request, request.getParameters().get("format")) ? RouteClass.EXPORT : RouteClass.QUERY;
-    }
-
-    private static long seconds(long nanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L));
     }
 
     /** After authentication (the caller must be known), before the route runs. */

@@ -19,10 +19,14 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
                                 @Bindable(defaultValue = "60") @Positive long authPerIp,
                                 @Bindable(defaultValue = "60") @Positive long websocketPerCaller,
                                 @Bindable(defaultValue = "600") @Positive long websocketPerIp,
-                                @Bindable(defaultValue = "20") @Positive long websocketMessagesPerSecond) {
+                                @Bindable(defaultValue = "20") @Positive long websocketMessagesPerSecond,
+                                @Bindable(defaultValue = "30") @Positive long failedAuthPerIp) {
 
-    /** Which limits a request counts against. */
-    public enum RouteClass { QUERY, INGEST, EXPORT, AUTH, WEBSOCKET }
+    /**
+     * Which limits a request counts against. {@code FAILED_AUTH} counts answers of 401 (no credentials, or
+     * credentials that did not authenticate) per client address.
+     */
+    public enum RouteClass { QUERY, INGEST, EXPORT, AUTH, WEBSOCKET, FAILED_AUTH }
 
     /** Login and logout happen before there is a caller: they count per IP only. */
     long perCaller(RouteClass routeClass) {
@@ -32,6 +36,7 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
             case EXPORT -> exportPerCaller;
             case AUTH -> authPerIp;
             case WEBSOCKET -> websocketPerCaller;
+            case FAILED_AUTH -> failedAuthPerIp;
         };
     }
 
@@ -42,6 +47,7 @@ public record RateLimitSettings(@Bindable(defaultValue = "true") boolean enabled
             case EXPORT -> exportPerIp;
             case AUTH -> authPerIp;
             case WEBSOCKET -> websocketPerIp;
+            case FAILED_AUTH -> failedAuthPerIp;
         };
     }
 }

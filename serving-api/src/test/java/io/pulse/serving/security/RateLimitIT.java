@@ -33,7 +33,8 @@ class RateLimitIT {
         // both instances share the namespace, so the same Redis buckets
         Map<String, Object> properties = Map.of("pulse.redis.namespace", TestServices.uniqueName("rate-it"),
                 "pulse.rate-limit.query-per-caller", 5, "pulse.rate-limit.query-per-ip", 8,
-                "pulse.rate-limit.auth-per-ip", 3, "pulse.rate-limit.export-per-caller", 2);
+                "pulse.rate-limit.auth-per-ip", 3, "pulse.rate-limit.export-per-caller", 2,
+                "pulse.rate-limit.failed-auth-per-ip", 3, "pulse.ingress.trusted-proxies", "127.0.0.1/32,::1/128");
         first = TestServer.start("pulse_rate_limits_a", properties);
         second = TestServer.start("pulse_rate_limits_b", properties);
         firstClient = first.http();
@@ -104,6 +105,44 @@ class RateLimitIT {
         HttpResponse<?> exports = exchange(HttpRequest.GET(csv).bearerAuth(carol));
         assertThat(exports.code()).isEqualTo(429);
         assertThat(exports.header("RateLimit-Limit")).isEqualTo("2");
+    }
+
+    @Test
+    void requestsThatFailAuthenticationAreLimitedPerAddressBeforeAnyCredentialIsLookedUp() {
+        String address = "198.51.100.7"; // this test's own client address, through the trusted proxy
+        HttpRequest<?> noCredentials = HttpRequest.GET("/v2/metrics").header("X-Forwarded-For", address);
+        HttpRequest<?> guessedKey = HttpRequest.GET("/v2/metrics").header("X-Forwarded-For", address)
+                .header("X-API-Key", "pk_guess_0000000000000000000000000000");
+        assertThat(exchange(noCredentials).code()).isEqualTo(401);
+        assertThat(exchange(guessedKey).code()).isEqualTo(401);
+        assertThat(exchange(noCredentials).code()).isEqualTo(401);
+
+        HttpResponse<?> refused = exchange(guessedKey);
+        assertThat(refused.code()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 60L);
+        assertThat(refused.getContentType()).hasValueSatisfying(type -> assertThat(type.toString())
+                .isEqualTo("application/problem+json"));
+        assertThat(refused.getBody(String.class)).hasValueSatisfying(body -> assertThat(body)
+                .contains("\"status\":429").contains("failed authentication"));
+        // refused before authentication: even a good token from that address waits
+        assertThat(exchange(HttpRequest.GET("/v2/dashboards").bearerAuth(alice).header("X-Forwarded-For", address))
+                .code()).isEqualTo(429);
+        // other addresses are not affected
+        assertThat(exchange(HttpRequest.GET("/v2/dashboards").bearerAuth(alice)
+                .header("X-Forwarded-For", "198.51.100.8")).code()).isIn(200, 429);
+    }
+
+    @Test
+    void aRefusalByTheRateLimitHasTheErrorBodyOfItsApiVersion() {
+        String address = "198.51.100.9";
+        String dave = first.token("dave", "acme", "viewer");
+        HttpResponse<?> last = null;
+        for (int i = 0; i < 6; i++) {
+            last = exchange(HttpRequest.GET("/v1/dashboards").bearerAuth(dave).header("X-Forwarded-For", address));
+        }
+        assertThat(last.code()).isEqualTo(429);
+        assertThat(last.getBody(String.class)).hasValueSatisfying(body -> assertThat(body)
+                .startsWith("{\"error\":").contains("\"status\":429"));
     }
 
     private static HttpResponse<?> exchange(HttpRequest<?> request) {
