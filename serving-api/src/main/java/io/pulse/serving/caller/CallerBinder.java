@@ -36,15 +36,16 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     /** The authenticated caller of {@code request}; empty when anonymous, refused without a valid tenant. */
     public static Optional<Caller> callerOf(HttpRequest<?> request) {
-        Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
-        if (authentication.isEmpty()) {
-            return Optional.empty();
-        }
-        Object tenant = authentication.get().getAttributes().get(TENANT_CLAIM);
+        return request.getUserPrincipal(Authentication.class).map(CallerBinder::callerOf);
+    }
+
+    /** The caller {@code authentication} stands for; refused without a valid tenant. */
+    public static Caller callerOf(Authentication authentication) {
+        Object tenant = authentication.getAttributes().get(TENANT_CLAIM);
         if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
-            throw new AuthorizationException(authentication.get());
+            throw new AuthorizationException(authentication);
         }
-        return Optional.of(new Caller(name, authentication.get().getName(), permissionsOf(authentication.get())));
+        return new Caller(name, authentication.getName(), permissionsOf(authentication));
     }
 
     /** An API key's own permissions; for a token or session, what its roles grant. */

@@ -24,7 +24,16 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
     @Override
     public CompletableFuture<DataFetcherExceptionHandlerResult> handleException(
             DataFetcherExceptionHandlerParameters parameters) {
-        Throwable failure = parameters.getException();
+        return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(
+                of(parameters.getException(), parameters.getPath().toString()).path(parameters.getPath())
+                .location(parameters.getSourceLocation()).build()).build());
+    }
+
+    /**
+     * The error for a failure anywhere in an operation (a field, or a running subscription's stream): a
+     * refusal keeps our message and its code, anything else is logged and answered as internal.
+     */
+    static GraphqlErrorBuilder<?> of(Throwable failure, String where) {
         while (failure instanceof CompletionException && failure.getCause() != null) {
             failure = failure.getCause();
         }
@@ -37,12 +46,10 @@ final class GraphQLErrors implements DataFetcherExceptionHandler {
             message = refused.getMessage();
             code = refused.status() == 403 ? "forbidden" : "bad_request";
         } else {
-            LOG.error("GraphQL field {} failed", parameters.getPath(), failure);
+            LOG.error("GraphQL operation failed at {}", where, failure);
             message = "internal error";
             code = "internal";
         }
-        return CompletableFuture.completedFuture(DataFetcherExceptionHandlerResult.newResult(
-                GraphqlErrorBuilder.newError().message(message).path(parameters.getPath())
-                        .location(parameters.getSourceLocation()).extensions(Map.of("code", code)).build()).build());
+        return GraphqlErrorBuilder.newError().message(message).extensions(Map.of("code", code));
     }
 }

@@ -4,8 +4,10 @@ import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphqlErrorBuilder;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
+import io.micronaut.websocket.CloseReason;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.stream.Outbox;
 import io.pulse.serving.stream.SocketConnections;
@@ -14,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -22,7 +26,9 @@ import reactor.core.publisher.Flux;
 /**
  * One {@code graphql-transport-ws} connection: {@code connection_init} first, then {@code subscribe}
  * operations by id, each ending with {@code complete} (from either side) or {@code error}. Close codes
- * are the protocol's: 4400 bad message, 4401 subscribe before init, 4409 id in use, 4429 second init.
+ * are the protocol's: 4400 bad message, 4401 subscribe before init, 4403 credentials refused, 4409 id in
+ * use, 4429 second init. A connection whose upgrade carried no credentials authenticates with
+ * {@code connection_init}'s payload ({@link Login}); it is acknowledged only then.
  */
 final class GraphQLTransportConnection implements SocketConnections.Connection {
 
@@ -30,19 +36,40 @@ final class GraphQLTransportConnection implements SocketConnections.Connection {
     /** Marks an id whose operation is being started, so a second subscribe with it is refused. */
     private static final Disposable STARTING = () -> { };
 
-    private final Caller caller;
+    /** What a {@code connection_init} payload authenticates to: the caller, or the close refusing it. */
+    record Login(@Nullable Caller caller, @Nullable CloseReason refusal) {
+
+        static Login of(Caller caller) {
+            return new Login(caller, null);
+        }
+
+        static Login refused(CloseReason refusal) {
+            return new Login(null, refusal);
+        }
+    }
+
+    static final CloseReason FORBIDDEN = new CloseReason(4403, "Forbidden");
+
+    private final Function<Map<?, ?>, CompletableFuture<Login>> login;
+    private Caller caller;
     private final GraphQL graphQL;
     private final ObjectMapper json;
     private final Outbox outbox;
     private final int maxOperations;
     private final BiConsumer<Integer, String> closer;
     private final Map<String, Disposable> operations = new HashMap<>();
+    private boolean initRequested;
     private boolean initialised;
     private boolean closed;
 
-    GraphQLTransportConnection(Caller caller, GraphQL graphQL, ObjectMapper json, Outbox outbox, int maxOperations,
+    /**
+     * @param caller the upgrade's caller, or null when {@code login} authenticates the connection_init payload
+     */
+    GraphQLTransportConnection(@Nullable Caller caller, Function<Map<?, ?>, CompletableFuture<Login>> login,
+                               GraphQL graphQL, ObjectMapper json, Outbox outbox, int maxOperations,
                                BiConsumer<Integer, String> closer) {
         this.caller = caller;
+        this.login = login;
         this.graphQL = graphQL;
         this.json = json;
         this.outbox = outbox;
@@ -63,12 +90,18 @@ final class GraphQLTransportConnection implements SocketConnections.Connection {
         Object id = message.get("id");
         switch (String.valueOf(message.get("type"))) {
             case "connection_init" -> {
-                if (initialised) {
+                if (initRequested) {
                     close(4429, "Too many initialisation requests");
                     return;
                 }
-                initialised = true;
-                send(Map.of("type", "connection_ack"));
+                initRequested = true;
+                if (caller != null) {
+                    acknowledge();
+                } else {
+                    Map<?, ?> payload = message.get("payload") instanceof Map<?, ?> given ? given : Map.of();
+                    login.apply(payload).whenComplete((result, failure) -> loggedIn(failure == null ? result
+                            : Login.refused(CloseReason.INTERNAL_ERROR)));
+                }
             }
             case "ping" -> send(Map.of("type", "pong"));
             case "pong" -> { }
@@ -100,6 +133,28 @@ final class GraphQLTransportConnection implements SocketConnections.Connection {
         }
     }
 
+    private synchronized void loggedIn(Login result) {
+        if (closed) {
+            return;
+        }
+        if (result.caller() == null) {
+            close(result.refusal().getCode(), result.refusal().getReason());
+        } else {
+            caller = result.caller();
+            acknowledge();
+        }
+    }
+
+    private void acknowledge() {
+        initialised = true;
+        send(Map.of("type", "connection_ack"));
+    }
+
+    /** Whether the connection has not been acknowledged (its init timeout closes it then). */
+    synchronized boolean unacknowledged() {
+        return !initialised && !closed;
+    }
+
     /** The connection ended: every running operation stops. */
     @Override
     public synchronized void close() {
@@ -113,7 +168,8 @@ final class GraphQLTransportConnection implements SocketConnections.Connection {
                 .variables(variables == null ? Map.of() : variables).operationName(operationName).build();
         graphQL.executeAsync(GraphQLCaller.with(input, caller)).whenComplete((result, failure) -> {
             if (failure != null) {
-                finish(id, () -> sendErrors(id, List.of(Map.of("message", "internal error"))));
+                finish(id, () -> sendErrors(id, List.of(GraphQLErrors.of(failure, "operation " + id).build()
+                        .toSpecification())));
             } else if (result.getData() instanceof Publisher<?> events) {
                 stream(id, events);
             } else if (result.getData() == null && !result.getErrors().isEmpty()) {
@@ -133,7 +189,8 @@ final class GraphQLTransportConnection implements SocketConnections.Connection {
         }
         Disposable running = Flux.from(events).subscribe(
                 event -> sendNext(id, (ExecutionResult) event),
-                failure -> finish(id, () -> sendErrors(id, List.of(Map.of("message", "internal error")))),
+                failure -> finish(id, () -> sendErrors(id, List.of(GraphQLErrors.of(failure, "subscription " + id).build()
+                        .toSpecification()))),
                 () -> finish(id, () -> send(Map.of("type", "complete", "id", id))));
         if (!operations.replace(id, STARTING, running)) {
             running.dispose();

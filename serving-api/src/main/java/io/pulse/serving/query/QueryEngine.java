@@ -127,16 +127,21 @@ public class QueryEngine {
     }
 
     private void validate(SeriesQuery query) {
-        if (query.metric() == null || !EventLimits.DEFAULT.isValidName(query.metric())) {
-            throw new QueryException("metric must be a valid metric name");
-        }
+        requireValidNames(query.metric(), query.groupBy(), query.filters());
         if (query.from() == null || query.to() == null || !query.from().isBefore(query.to())) {
             throw new QueryException("from must be before to");
         }
-        for (String dimension : query.groupBy()) {
+    }
+
+    /** Refuses a metric, group-by or filter name that no event can carry (every entry point checks first). */
+    public static void requireValidNames(String metric, List<String> groupBy, List<DimensionFilter> filters) {
+        if (metric == null || !EventLimits.DEFAULT.isValidName(metric)) {
+            throw new QueryException("metric must be a valid metric name");
+        }
+        for (String dimension : groupBy) {
             requireDimensionName(dimension);
         }
-        for (DimensionFilter filter : query.filters()) {
+        for (DimensionFilter filter : filters) {
             requireDimensionName(filter.dimension());
         }
     }

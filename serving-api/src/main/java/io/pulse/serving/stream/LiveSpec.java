@@ -4,6 +4,7 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.serving.query.Aggregate;
 import io.pulse.serving.query.DimensionFilter;
+import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.QueryException;
 import io.pulse.serving.query.QueryParameters;
 import io.pulse.serving.query.SeriesQuery;
@@ -39,8 +40,10 @@ public record LiveSpec(String metric, Granularity window, Aggregate aggregate, L
         } catch (IllegalArgumentException e) {
             throw new QueryException("window must be one of 10s, 1m, 1h, 5m-every-10s");
         }
-        return new LiveSpec(metric, granularity, aggregate == null ? Aggregate.COUNT : Aggregate.fromCode(aggregate),
+        LiveSpec spec = new LiveSpec(metric, granularity, aggregate == null ? Aggregate.COUNT : Aggregate.fromCode(aggregate),
                 QueryParameters.filters(filters), groupBy == null ? List.of() : groupBy);
+        QueryEngine.requireValidNames(spec.metric(), spec.groupBy(), spec.filters());
+        return spec;
     }
 
     /** Whether a published result is part of this spec: same metric and window, filters pass. */

@@ -2,6 +2,7 @@ package io.pulse.serving.stream;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.websocket.CloseReason;
+import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.websocket.WebSocketSession;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
@@ -9,9 +10,12 @@ import io.pulse.serving.security.SocketLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The open connections of one WebSocket endpoint, each bound to its authenticated caller: what the
@@ -53,23 +57,45 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
 
     /**
      * Registers the session's connection once its caller's connection rate allows it; closes a session
-     * without a caller (1008) or past the rate (4029).
+     * without a caller or whose caller has no valid tenant (1008), or past the rate (4029).
      */
     public void open(WebSocketSession session, HttpRequest<?> request, BiFunction<Caller, WebSocketSession, C> create) {
-        Caller caller = CallerBinder.callerOf(request).orElse(null);
-        if (caller == null) {
+        Optional<Caller> caller = callerOf(request);
+        if (caller.isEmpty()) {
             slots.remove(session.getId());
             session.close(CloseReason.POLICY_VIOLATION);
             return;
         }
-        limits.admit(caller, request).whenComplete((admitted, failure) -> {
+        admit(caller.get(), request).whenComplete((admitted, failure) -> {
             if (failure != null || !admitted) {
                 slots.remove(session.getId());
                 session.close(failure != null ? CloseReason.INTERNAL_ERROR : RATE_LIMITED);
             } else if (session.isOpen()) {
-                register(session, create.apply(caller, session));
+                register(session, create.apply(caller.get(), session));
             }
         });
+    }
+
+    /**
+     * Registers a connection whose caller authenticates inside the protocol (graphql-ws's
+     * {@code connection_init}); it must call {@link #admit} once it knows its caller.
+     */
+    public void openUnauthenticated(WebSocketSession session, Function<WebSocketSession, C> create) {
+        register(session, create.apply(session));
+    }
+
+    /** Whether {@code caller} may open one more socket now (its and its IP's connection rates). */
+    public CompletableFuture<Boolean> admit(Caller caller, HttpRequest<?> upgrade) {
+        return limits.admit(caller, upgrade);
+    }
+
+    /** The upgrade's authenticated caller; empty when anonymous or without a valid tenant. */
+    public static Optional<Caller> callerOf(HttpRequest<?> request) {
+        try {
+            return CallerBinder.callerOf(request);
+        } catch (AuthorizationException noValidTenant) {
+            return Optional.empty();
+        }
     }
 
     private void register(WebSocketSession session, C connection) {
@@ -97,7 +123,15 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
         }
     }
 
-    public void close(WebSocketSession session) {
+    /**
+     * The socket closed. If the client closed it, answers its close frame with the same code (RFC 6455
+     * 5.5.1; Micronaut 4.10 drops the connection instead when the endpoint has an {@code @OnClose}
+     * handler); after the server's own close or a lost connection the channel is gone and nothing is sent.
+     */
+    public void close(WebSocketSession session, CloseReason reason) {
+        if (session.isOpen()) {
+            session.close(echoable(reason.getCode()) ? reason : CloseReason.NORMAL);
+        }
         Slot<C> slot = slots.remove(session.getId());
         if (slot != null) {
             synchronized (slot) {
@@ -106,6 +140,11 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
                 }
             }
         }
+    }
+
+    /** Codes a close frame may carry (RFC 6455 7.4): not 1005, 1006 or 1015, which only report. */
+    private static boolean echoable(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 
     public List<C> all() {

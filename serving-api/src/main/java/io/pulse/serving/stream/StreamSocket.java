@@ -8,6 +8,7 @@ import io.pulse.serving.security.RequiresPermission;
 import io.pulse.serving.security.SocketLimits;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.ObjectMapper;
+import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
@@ -50,8 +51,8 @@ public class StreamSocket {
     }
 
     @OnClose
-    public void close(WebSocketSession session) {
-        connections.close(session);
+    public void close(WebSocketSession session, CloseReason reason) {
+        connections.close(session, reason);
     }
 
     @Scheduled(fixedDelay = "${pulse.stream.heartbeat-seconds:15}s")
