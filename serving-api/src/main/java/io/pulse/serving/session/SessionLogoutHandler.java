@@ -19,7 +19,7 @@ import java.net.URI;
 import java.util.Optional;
 
 /**
- * {@code POST /logout} (Micronaut's logout route, CSRF-checked like every session-cookie write): ends the
+ * What {@code POST /logout} ({@link LogoutController}, CSRF-checked like every session-cookie write) does: ends the
  * session here first, then sends the browser to the provider's end-session endpoint with the ID token as
  * hint, so the provider's session ends too and it sends the browser back to {@code redirect.logout}.
  */

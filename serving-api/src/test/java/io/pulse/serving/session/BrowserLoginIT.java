@@ -230,6 +230,17 @@ class BrowserLoginIT {
     }
 
     @Test
+    void aLogoutWithoutABodyOrContentTypeEndsTheSessionToo() throws Exception {
+        Browser browser = new Browser();
+        String csrf = browser.logIn("viewer@acme");
+        // what fetch('/logout', {method: 'POST', headers: {'X-CSRF-TOKEN': token}}) sends
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(base + "logout"))
+                .header("X-CSRF-TOKEN", csrf).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(logout.statusCode()).isEqualTo(303);
+        assertThat(browser.get(base + "v2/session").statusCode()).as("the session is gone").isEqualTo(401);
+    }
+
+    @Test
     void aBrowserWithoutALiveSessionIsSentToLoginAndAnApiClientGets401() throws Exception {
         Browser browser = new Browser();
         browser.logIn("analyst@acme");
