@@ -70,7 +70,10 @@ class AuthorizationMatrixIT {
     @BeforeAll
     static void start() {
         url = POSTGRES.createDatabase("pulse_authz");
-        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
+        // every route is tried by every role and anonymously: far more than a minute's requests and refusals
+        // per address; the limits have their own test (RateLimitIT)
+        server = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url,
+                Map.of("pulse.rate-limit.enabled", false)));
         http = server.getApplicationContext().createBean(HttpClient.class, server.getURL());
         for (Role role : Role.values()) {
             TOKENS.put(role, IdentityProvider.shared().token(role.code(), "acme", role.code()));
