@@ -42,6 +42,14 @@ public enum Granularity {
         return table;
     }
 
+    /**
+     * The view the serving tier's tenant role reads this granularity through (migration V5): the rows of
+     * the transaction's tenant only; the role has no privilege on the table itself.
+     */
+    public String tenantView() {
+        return "tenant_" + table;
+    }
+
     /** Start of the tumbling bucket holding {@code timestamp}. Only meaningful for tumbling granularities. */
     public long bucketStart(long timestamp) {
         return Math.floorDiv(timestamp, sizeMillis) * sizeMillis;

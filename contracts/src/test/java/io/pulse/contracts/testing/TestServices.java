@@ -70,7 +70,7 @@ public final class TestServices {
         if (postgres == null) {
             if (useContainers()) {
                 PostgreSQLContainer<?> container = new PostgreSQLContainer<>(
-                        DockerImageName.parse("timescale/timescaledb:latest-pg15").asCompatibleSubstituteFor("postgres"));
+                        DockerImageName.parse("timescale/timescaledb:2.28.3-pg15").asCompatibleSubstituteFor("postgres"));
                 container.start();
                 postgres = new Postgres(container.getJdbcUrl(), container.getUsername(), container.getPassword());
             } else {

@@ -28,18 +28,24 @@ public class MetricCatalog {
     @Serdeable
     public record ValueCount(String value, long events) { }
 
+    /** The start of the hour before the current one. */
+    private static final String LAST_TWO_HOURS =
+            "date_bin('1 hour', now(), timestamptz '2000-01-01 00:00+00') - interval '1 hour'";
+
     /**
      * The rows counted: hourly rows, and minute rows of the last two hours whose hour has no hourly row
      * yet (it is written when the hour ends), so a new metric or dimension value shows as soon as its
      * first minute is written. Four parameters: tenant and since, twice.
      */
     private static final String COUNTED = "WITH counted AS ("
-            + " SELECT metric, dimensions, count FROM rollup_1h WHERE tenant = ? AND bucket_start >= ?"
-            + " UNION ALL SELECT m.metric, m.dimensions, m.count FROM rollup_1m m WHERE m.tenant = ?"
-            + " AND m.bucket_start >= greatest(?, date_bin('1 hour', now(), timestamptz '2000-01-01 00:00+00')"
-            + " - interval '1 hour')"
-            + " AND NOT EXISTS (SELECT 1 FROM rollup_1h h WHERE h.tenant = m.tenant AND h.metric = m.metric"
+            + " SELECT metric, dimensions, count FROM tenant_rollup_1h WHERE tenant = ? AND bucket_start >= ?"
+            + " UNION ALL SELECT m.metric, m.dimensions, m.count FROM tenant_rollup_1m m WHERE m.tenant = ?"
+            + " AND m.bucket_start >= greatest(?, " + LAST_TWO_HOURS + ")"
+            + " AND NOT EXISTS (SELECT 1 FROM tenant_rollup_1h h WHERE h.tenant = m.tenant AND h.metric = m.metric"
             + " AND h.series = m.series"
+            // a bound of its own: a security-barrier view is not probed per outer row, so without it the
+            // anti-join would read every hourly row the tenant has
+            + " AND h.bucket_start >= " + LAST_TWO_HOURS
             + " AND h.bucket_start = date_bin('1 hour', m.bucket_start, timestamptz '2000-01-01 00:00+00')))";
 
     private final TenantTransactions tenants;

@@ -178,7 +178,7 @@ public class QueryEngine {
                     .append(query.aggregate().needsDistinct() ? "distinct_sketch" : "NULL");
         }
         query.groupBy().forEach(dimension -> sql.append(", dimensions ->> ?"));
-        sql.append(" FROM ").append(step.table())
+        sql.append(" FROM ").append(step.tenantView())
                 .append(" WHERE tenant = ? AND metric = ? AND bucket_start >= ? AND bucket_start < ?");
         for (DimensionFilter filter : query.filters()) {
             sql.append(switch (filter.operator()) {

@@ -15,9 +15,13 @@ import org.junit.jupiter.api.Test;
 class SchemaUpkeepIT {
 
     private static boolean exists(String url, String table) throws Exception {
+        return queryBoolean(url, "SELECT to_regclass('" + table + "') IS NOT NULL");
+    }
+
+    private static boolean queryBoolean(String url, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(url, TestServices.postgres().user(),
                 TestServices.postgres().password()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+             ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getBoolean(1);
         }
@@ -30,7 +34,12 @@ class SchemaUpkeepIT {
             assertThat(exists(url, "dashboard")).isTrue();
             assertThat(exists(url, "rollup_1m")).isTrue();
             context.getBean(SchemaUpkeep.class).keepPartitions();
-            assertThat(exists(url, "rollup_10s_default")).isTrue();
+            if (queryBoolean(url, "SELECT timescaledb FROM pulse_schema_mode")) {
+                assertThat(queryBoolean(url, "SELECT count(*) = 4 FROM timescaledb_information.hypertables"
+                        + " WHERE hypertable_name LIKE 'rollup%'")).as("TimescaleDB keeps the chunks").isTrue();
+            } else {
+                assertThat(exists(url, "rollup_10s_default")).isTrue();
+            }
         } finally {
             TestServices.postgres().dropDatabase(url);
         }

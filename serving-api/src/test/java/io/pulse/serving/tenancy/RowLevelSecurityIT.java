@@ -11,6 +11,7 @@ import io.pulse.serving.testing.TestServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The second wall: inside {@link TenantTransactions}, even SQL without any tenant filter sees and
- * writes only the transaction's tenant's rows, because PostgreSQL's row-level security says so.
+ * writes only the transaction's tenant's rows: rollups through the tenant views (the role may not read
+ * the tables), dashboards and API keys through PostgreSQL's row-level security.
  */
 class RowLevelSecurityIT {
 
@@ -73,10 +75,19 @@ class RowLevelSecurityIT {
 
     @Test
     void unfilteredReadsSeeOnlyTheTransactionsTenant() {
-        assertThat(column("acme", "SELECT tenant FROM rollup_1m")).containsExactly("acme");
-        assertThat(column("globex", "SELECT tenant FROM rollup_1m")).containsExactly("globex");
-        assertThat(column("acme", "SELECT tenant FROM rollup_1h")).isEmpty();
+        assertThat(column("acme", "SELECT tenant FROM tenant_rollup_1m")).containsExactly("acme");
+        assertThat(column("globex", "SELECT tenant FROM tenant_rollup_1m")).containsExactly("globex");
+        assertThat(column("acme", "SELECT tenant FROM tenant_rollup_1h")).isEmpty();
         assertThat(column("acme", "SELECT current_user")).containsExactly("pulse_tenant");
+    }
+
+    @Test
+    void theRollupTablesThemselvesAreClosedToTheTenantRole() {
+        for (Granularity granularity : Granularity.values()) {
+            assertThatThrownBy(() -> column("acme", "SELECT tenant FROM " + granularity.table()))
+                    .as(granularity.table()).hasRootCauseInstanceOf(SQLException.class)
+                    .rootCause().satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+        }
     }
 
     @Test
