@@ -195,6 +195,11 @@ class MigrationsIT {
     void detectsTheStoragePathFromTheServer() throws SQLException {
         boolean available = queryBoolean("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')");
         assertThat(timescale).isEqualTo(available);
+        if (queryBoolean("SELECT current_setting('timescaledb.license', true) IS NOT DISTINCT FROM 'apache'")) {
+            // preloaded, but the Apache-only edition has no compression or retention policies: native path
+            assertThat(queryBoolean("SELECT current_setting('shared_preload_libraries') LIKE '%timescaledb%'")).isTrue();
+            assertThat(timescale).isFalse();
+        }
     }
 
     @Test
