@@ -1,7 +1,6 @@
 package io.pulse.rollup;
 
 import io.pulse.contracts.deadletter.DeadLetter;
-import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -17,6 +16,7 @@ import io.pulse.rollup.eventtime.WallClockBoundedWatermarks;
 import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.freshness.TenantFreshnessSink;
 import io.pulse.rollup.parse.ParseMessages;
+import io.pulse.rollup.parse.SentEvent;
 import io.pulse.rollup.sink.JdbcTarget;
 import io.pulse.rollup.sink.RedisPublicationSink;
 import io.pulse.rollup.sink.RollupTableSink;
@@ -157,12 +157,13 @@ public final class RollupJob {
         long lateness = config.allowedLateness().toMillis();
         long outOfOrderness = config.outOfOrderness().toMillis();
         long maxLag = config.maxWatermarkLag().toMillis();
+        long maxBacklog = config.maxBacklog().toMillis();
         long idleness = config.idleness().toMillis();
         WallClock wallClock = clock;
-        WatermarkStrategy<Event> watermarks = WatermarkStrategy
-                .<Event>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag, idleness,
-                        wallClock))
-                .withTimestampAssigner((event, previous) -> event.timestamp());
+        WatermarkStrategy<SentEvent> watermarks = WatermarkStrategy
+                .<SentEvent>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag,
+                        maxBacklog, idleness, wallClock, SentEvent::sentAt))
+                .withTimestampAssigner((sent, previous) -> sent.event().timestamp());
 
         List<DataStream<Partial>> partials = new ArrayList<>();
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class RollupJob {
             DataStream<RawMessage> messages = source.create(env)
                     .process(new DropDuplicateMessages(config.dedupeWindow().toMillis()))
                     .setParallelism(1).name("Drop duplicate messages " + id).uid("dedupe-" + id);
-            SingleOutputStreamOperator<Event> parsed = messages
+            SingleOutputStreamOperator<SentEvent> parsed = messages
                     .process(new ParseMessages(config.limits()))
                     .setParallelism(1).name("Parse and validate " + id).uid("parse-" + id);
             rejected.add(parsed.getSideOutput(ParseMessages.REJECTED));

@@ -29,9 +29,11 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --checkpoint-interval-ms 2000
  * --checkpoint-dir     file:///tmp/pulse-checkpoints   durable storage for checkpoints (s3://, hdfs://, file://);
  *                                        kept on cancellation so a job can be restarted from it
- * --out-of-orderness-ms    2000          watermark lag behind the newest event (never past the wall clock)
- * --max-watermark-lag-ms   30000         the watermark is never further behind the wall clock: the most
- *                                        any shard (a lagging producer, a backlog) delays every tenant's windows
+ * --out-of-orderness-ms    2000          watermark lag behind the newest event (never past its message's sending)
+ * --max-watermark-lag-ms   30000         the watermark is never further behind the newest message's sending:
+ *                                        the most a shard's lagging producers delay every tenant's windows
+ * --max-backlog-ms         600000        how far back a message's AMQP timestamp is believed: a backlog of the
+ *                                        job's own up to this old keeps its event time (no corrections)
  * --idleness-ms            5000          a shard quiet this long has nothing pending: its watermark
  *                                        follows the wall clock (now - out-of-orderness)
  * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
@@ -49,7 +51,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                               String jdbcPassword, String redisUri, RedisKeys redisKeys, int historyLength,
                               int streamLength,
                               Duration checkpointInterval, String checkpointDir, Duration outOfOrderness,
-                              Duration maxWatermarkLag, Duration idleness,
+                              Duration maxWatermarkLag, Duration maxBacklog, Duration idleness,
                               Duration allowedLateness, Duration correctionsInterval, int maxSeriesPerMetric,
                               SeriesDimensions dimensions,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
@@ -74,6 +76,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 p.get("checkpoint-dir", "file://" + System.getProperty("java.io.tmpdir") + "/pulse-checkpoints"),
                 Duration.ofMillis(p.getLong("out-of-orderness-ms", 2_000)),
                 Duration.ofMillis(p.getLong("max-watermark-lag-ms", 30_000)),
+                Duration.ofMillis(p.getLong("max-backlog-ms", 600_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
                 Duration.ofMillis(p.getLong("corrections-interval-ms", 60_000)),

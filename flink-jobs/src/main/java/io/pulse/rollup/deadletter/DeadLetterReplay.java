@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -82,7 +83,7 @@ public final class DeadLetterReplay {
                 channel.basicPublish(topology.exchange(),
                         topology.routingKey(tenant, topology.shardFor(tenant, letter.id().hashCode())),
                         new AMQP.BasicProperties.Builder().correlationId("replay-" + letter.id())
-                                .contentType("application/json").deliveryMode(2).build(),
+                                .contentType("application/json").deliveryMode(2).timestamp(new Date()).build(),
                         letter.payload().getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(60_000);

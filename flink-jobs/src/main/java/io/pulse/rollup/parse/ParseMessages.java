@@ -20,9 +20,10 @@ import org.apache.flink.util.OutputTag;
  * tenant of its routing key as HTTP ingest holds them to the credential's: an event without a tenant
  * gets it, one naming another is rejected ({@code tenant-mismatch}). Valid events go on; every rejected
  * element, and every message that cannot be taken at all, goes to {@link #REJECTED} with its reason.
+ * Each event keeps its message's sending time, which event time is measured against.
  * Nothing here throws on bad input.
  */
-public final class ParseMessages extends ProcessFunction<RawMessage, Event> {
+public final class ParseMessages extends ProcessFunction<RawMessage, SentEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,7 +46,7 @@ public final class ParseMessages extends ProcessFunction<RawMessage, Event> {
     }
 
     @Override
-    public void processElement(RawMessage message, Context ctx, Collector<Event> out) {
+    public void processElement(RawMessage message, Context ctx, Collector<SentEvent> out) {
         long now = System.currentTimeMillis();
         if (message.correlationId() == null) {
             rejected.inc();
@@ -59,7 +60,7 @@ public final class ParseMessages extends ProcessFunction<RawMessage, Event> {
             @Override
             public void accept(int index, Event event) {
                 accepted.inc();
-                out.collect(event);
+                out.collect(new SentEvent(event, message.sentAt()));
             }
 
             @Override

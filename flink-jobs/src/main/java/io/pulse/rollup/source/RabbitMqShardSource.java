@@ -109,7 +109,9 @@ public class RabbitMqShardSource implements EventSource {
                     envelope.getDeliveryTag())) {
                 return; // a redelivery of a message not yet acknowledged: the connector rejected it
             }
-            collector.collect(new RawMessage(source, tenant, correlationId, body));
+            // AMQP timestamps are whole seconds: the end of its second bounds when the message was sent
+            long sentAt = properties.getTimestamp() == null ? 0 : properties.getTimestamp().getTime() + 999;
+            collector.collect(new RawMessage(source, tenant, correlationId, body, sentAt));
         }
 
         @Override

@@ -7,8 +7,10 @@ package io.pulse.rollup.source;
  * @param tenant        the producer's tenant, from the routing key; every event of the message must be its
  * @param correlationId the producer's message id, unique within its tenant; null when the producer set none
  * @param body          one JSON event or a JSON array of events
+ * @param sentAt        the message's AMQP timestamp (when its producer sent it) in epoch milliseconds, 0 when
+ *                      it has none
  */
-public record RawMessage(String source, String tenant, String correlationId, byte[] body) {
+public record RawMessage(String source, String tenant, String correlationId, byte[] body, long sentAt) {
 
     /**
      * What tells redeliveries and producer retries apart: the correlation id within the tenant, so two

@@ -1,6 +1,7 @@
 package io.pulse.rollup.window;
 
 import io.pulse.contracts.event.Event;
+import io.pulse.rollup.parse.SentEvent;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
@@ -28,7 +29,7 @@ import org.apache.flink.util.OutputTag;
  * {@link #EVENT_TIMES} before each barrier: the tenant's freshness.
  */
 public final class PaneCombiner extends AbstractStreamOperator<Partial>
-        implements OneInputStreamOperator<Event, Partial> {
+        implements OneInputStreamOperator<SentEvent, Partial> {
 
     private static final long serialVersionUID = 1L;
     private static final long PANE = Granularity.TEN_SECONDS.sizeMillis();
@@ -60,8 +61,8 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     }
 
     @Override
-    public void processElement(StreamRecord<Event> record) {
-        Event event = record.getValue();
+    public void processElement(StreamRecord<SentEvent> record) {
+        Event event = record.getValue().event();
         long paneStart = Granularity.TEN_SECONDS.bucketStart(event.timestamp());
         newestEventTimes.merge(event.tenant(), event.timestamp(), Math::max);
         buffered.computeIfAbsent(new PaneId(dimensions.seriesOf(event), paneStart), id -> new RollupAggregate())

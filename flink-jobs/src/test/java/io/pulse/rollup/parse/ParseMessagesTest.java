@@ -17,7 +17,15 @@ import org.junit.jupiter.api.Test;
 
 class ParseMessagesTest {
 
-    private OneInputStreamOperatorTestHarness<RawMessage, Event> harness;
+    private static final long SENT_AT = 1_700_000_000_999L;
+
+    private OneInputStreamOperatorTestHarness<RawMessage, SentEvent> harness;
+
+    /** The events passed on, each carrying its message's sending time. */
+    private List<Event> events() {
+        assertThat(harness.extractOutputValues()).allSatisfy(sent -> assertThat(sent.sentAt()).isEqualTo(SENT_AT));
+        return harness.extractOutputValues().stream().map(SentEvent::event).toList();
+    }
 
     @BeforeEach
     void open() throws Exception {
@@ -36,7 +44,7 @@ class ParseMessagesTest {
 
     private void send(String routingTenant, String correlationId, String body) throws Exception {
         harness.processElement(new RawMessage("amqp:q", routingTenant, correlationId,
-                body.getBytes(StandardCharsets.UTF_8)), 0);
+                body.getBytes(StandardCharsets.UTF_8), SENT_AT), 0);
     }
 
     private List<DeadLetter> rejected() {
@@ -49,7 +57,7 @@ class ParseMessagesTest {
         send("m-1", "[{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":1},"
                 + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":\"x\"},"
                 + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":3}]");
-        assertThat(harness.extractOutputValues()).extracting(Event::value).containsExactly(1.0, 3.0);
+        assertThat(events()).extracting(Event::value).containsExactly(1.0, 3.0);
         assertThat(rejected()).singleElement().satisfies(letter -> {
             assertThat(letter.index()).isEqualTo(1);
             assertThat(letter.reason()).isEqualTo("invalid-type");
@@ -61,7 +69,7 @@ class ParseMessagesTest {
     void rejectsWholeMessagesThatAreNotJsonOrHaveNoCorrelationId() throws Exception {
         send("m-2", "{not json");
         send(null, "[{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":1,\"value\":1}]");
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(events()).isEmpty();
         assertThat(rejected()).extracting(DeadLetter::reason).containsExactly("malformed-json", "missing-correlation-id");
         assertThat(rejected()).extracting(DeadLetter::index).containsExactly(-1, -1);
         // a redelivery of the same id-less message is stored once
@@ -76,7 +84,7 @@ class ParseMessagesTest {
         send("acme", "m-3", "[{\"tenant\":\"globex\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":1},"
                 + "{\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":2},"
                 + "{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + now + ",\"value\":3}]");
-        assertThat(harness.extractOutputValues()).extracting(Event::tenant, Event::value)
+        assertThat(events()).extracting(Event::tenant, Event::value)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("acme", 2.0), org.assertj.core.groups.Tuple.tuple("acme", 3.0));
         assertThat(rejected()).singleElement().satisfies(letter -> {
             assertThat(letter.reason()).isEqualTo("tenant-mismatch");

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.pulse.contracts.amqp.EventTopology;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -113,7 +114,7 @@ public final class SyntheticTraffic implements Runnable {
             body.append(']');
             int shard = (int) (message % topology.shards());
             AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-                    .correlationId(run + "-" + message).contentType("application/json").build();
+                    .correlationId(run + "-" + message).contentType("application/json").timestamp(new Date(now)).build();
             channel.basicPublish(topology.exchange(), topology.routingKey(tenant, shard), properties,
                     body.toString().getBytes(StandardCharsets.UTF_8));
             message++;

@@ -3,6 +3,7 @@ package io.pulse.rollup.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.contracts.event.Event;
+import io.pulse.rollup.parse.SentEvent;
 import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.testing.Harnesses;
 import java.util.List;
@@ -20,7 +21,7 @@ class PaneCombinerTest {
     private long now = T0 + 60_000;
     private static final long LATENESS = 30_000;
 
-    private OneInputStreamOperatorTestHarness<Event, Partial> harness;
+    private OneInputStreamOperatorTestHarness<SentEvent, Partial> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -47,8 +48,8 @@ class PaneCombinerTest {
     }
 
     private void send(String tenant, long timestamp, String region, String user, double value) throws Exception {
-        harness.processElement(new Event(tenant, "latency", timestamp, value, Map.of("region", region, "user", user),
-                null), timestamp);
+        harness.processElement(new SentEvent(new Event(tenant, "latency", timestamp, value,
+                Map.of("region", region, "user", user), null), 0), timestamp);
     }
 
     @Test

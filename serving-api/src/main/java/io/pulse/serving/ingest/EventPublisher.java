@@ -11,6 +11,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes validated events to the events exchange in batches, each message with its own correlation id
- * (so the rollup job drops redeliveries), and returns only once the broker confirmed every message.
+ * (so the rollup job drops redeliveries) and its time of sending (the AMQP timestamp, which the job measures
+ * event time against), and returns only once the broker confirmed every message.
  */
 @Singleton
 public class EventPublisher implements AutoCloseable {
@@ -27,9 +30,11 @@ public class EventPublisher implements AutoCloseable {
     private final EventTopology topology;
     private final Connection connection;
     private final AtomicLong spread = new AtomicLong();
+    private final Clock clock;
 
-    public EventPublisher(AmqpSettings settings) throws IOException, TimeoutException {
+    public EventPublisher(AmqpSettings settings, Clock clock) throws IOException, TimeoutException {
         this.settings = settings;
+        this.clock = clock;
         this.topology = settings.topology();
         ConnectionFactory factory = new ConnectionFactory();
         try {
@@ -47,12 +52,13 @@ public class EventPublisher implements AutoCloseable {
     public void publish(String tenant, List<Event> events) throws IOException, InterruptedException, TimeoutException {
         try (Channel channel = connection.createChannel()) {
             channel.confirmSelect();
+            Date sentAt = Date.from(clock.instant());
             for (int from = 0; from < events.size(); from += settings.eventsPerMessage()) {
                 List<Event> batch = events.subList(from, Math.min(events.size(), from + settings.eventsPerMessage()));
                 int shard = topology.shardFor(tenant, spread.getAndIncrement());
                 channel.basicPublish(topology.exchange(), topology.routingKey(tenant, shard),
                         new AMQP.BasicProperties.Builder().correlationId(UUID.randomUUID().toString())
-                                .contentType("application/json").deliveryMode(2).build(),
+                                .contentType("application/json").deliveryMode(2).timestamp(sentAt).build(),
                         EventJson.writeBatch(batch).getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(settings.confirmTimeoutMillis());
