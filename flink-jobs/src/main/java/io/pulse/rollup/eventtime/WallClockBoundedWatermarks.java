@@ -25,8 +25,10 @@ import java.util.function.ToLongFunction;
  * instead of all arriving behind a watermark the wall clock pushed on, each becoming a correction, which
  * would slow the job further. Between the bounds the watermark trails the newest (clamped) event by
  * {@code outOfOrderness}, as Flink's bounded out-of-orderness watermarks do. A shard without events for
- * {@code idleness} has nothing pending: its watermark follows the wall clock ({@code now - outOfOrderness}),
- * so it neither holds back busy shards nor, when every shard is quiet, leaves the last windows open.
+ * {@code idleness} moves on with the wall clock from the newest sending it read: a quiet shard that was
+ * caught up follows the wall clock ({@code now - outOfOrderness}), so it neither holds back busy shards
+ * nor, when every shard is quiet, leaves the last windows open; a shard stalled in a backlog (blocked by
+ * backpressure, which looks the same from here) keeps its backlog's distance.
  * (Flink's idleness would mark it idle instead, and with all shards idle event time would stop.) Lateness
  * then decides only when a result is final, never whether an event counts: what arrives behind the
  * watermark becomes a correction (see docs/adr/0004).
@@ -78,7 +80,11 @@ public final class WallClockBoundedWatermarks<T> implements WatermarkGenerator<T
         long now = clock.millis();
         long watermark;
         if (now - lastEventAt >= idleness) {
-            watermark = now - outOfOrderness - 1;
+            // as if messages had gone on arriving at the rate they were sent: for a shard that was caught
+            // up, the wall clock; for one reading a backlog that is blocked (backpressure), the backlog's
+            // own time, moving on, so a stall shorter than the allowed lateness turns nothing into a correction
+            long sentBefore = newestSending == Long.MIN_VALUE ? lastEventAt : newestSending;
+            watermark = sentBefore + (now - lastEventAt) - outOfOrderness - 1;
         } else if (newestSending == Long.MIN_VALUE) {
             watermark = Long.MIN_VALUE;
         } else {

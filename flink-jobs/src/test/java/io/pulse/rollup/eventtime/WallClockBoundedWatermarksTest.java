@@ -122,6 +122,20 @@ class WallClockBoundedWatermarksTest {
         assertThat(emitted.get(emitted.size() - 1)).as("never back").isEqualTo(whileQuiet);
     }
 
+    /**
+     * A shard reading a backlog that stops delivering (blocked by backpressure, or drained) moves on from
+     * its backlog's time, not from the wall clock: the backlog still queued is not all made late at once.
+     */
+    @Test
+    void aShardStalledInABacklogMovesOnFromTheBacklogsTime() {
+        long sent = now - 300_000;
+        receive(sent, sent);
+        now += IDLENESS;
+        assertThat(emit()).isEqualTo(sent + IDLENESS - OUT_OF_ORDERNESS - 1);
+        now += 20_000;
+        assertThat(emit()).isEqualTo(sent + IDLENESS + 20_000 - OUT_OF_ORDERNESS - 1);
+    }
+
     @Test
     void aShardJustStartedWaitsForItsFirstEventOrItsIdleness() {
         watermarks.onPeriodicEmit(output);
