@@ -116,6 +116,20 @@ class EventBatchReaderTest {
         assertThat(reasons).containsExactly(RejectReason.TENANT_MISMATCH);
     }
 
+    /** UTF-16 text of ASCII is well-formed UTF-8 (with NULs); it must not be read as UTF-16 events. */
+    @Test
+    void aBodyInUtf16IsNotWellFormedJsonInUtf8() {
+        String event = "[{\"tenant\":\"acme\",\"metric\":\"m\",\"timestamp\":" + NOW + ",\"value\":1}]";
+        for (java.nio.charset.Charset utf16 : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE)) {
+            accepted.clear();
+            rejected.clear();
+            readBytes(event.getBytes(utf16));
+            assertThat(accepted).as(utf16.name()).isEmpty();
+            assertThat(rejected).extracting(Rejected::index, Rejected::reason)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(-1, RejectReason.MALFORMED_JSON));
+        }
+    }
+
     private int readBytes(byte[] body) {
         return reader.read(body, NOW, new EventBatchReader.Handler() {
             @Override
