@@ -54,6 +54,7 @@ class QueryApiIT {
             rows.write(Granularity.ONE_MINUTE, "acme", "formulas", Map.of("cell", formula), T0, new double[] {1.5e7, 0.25}, 2);
         }
         rows.write(Granularity.ONE_MINUTE, "acme", "formulas", Map.of("cell", "tiny"), T0, new double[] {2.5e-7}, 1);
+        rows.write(Granularity.ONE_MINUTE, "acme", "constant", Map.of(), T0, new double[] {1, 1, 1, 1, 1}, 5);
         for (String metric : List.of("bytes", "errors", "latency")) {
             rows.write(Granularity.ONE_HOUR, "acme", metric, Map.of("city", "Oslo"), Instant.now(), new double[] {1}, 1);
         }
@@ -114,6 +115,16 @@ class QueryApiIT {
         List<Map<String, Object>> series = list(body.get("series"));
         assertThat(series).hasSize(2);
         assertThat(list(series.get(0).get("points")).get(0)).containsEntry("value", 6.0);
+    }
+
+    /** Issue 10, fault 8: a sketch's estimate never leaves the exact range of the values it holds. */
+    @Test
+    void quantilesOfAConstantMetricAreThatConstant() {
+        for (String aggregate : List.of("p50", "p90", "p99", "max", "min")) {
+            Map<String, Object> body = json("/v1/metrics/constant/series?" + RANGE + "&aggregate=" + aggregate, acme);
+            assertThat(list(list(body.get("series")).get(0).get("points")).get(0)).as(aggregate)
+                    .containsEntry("value", 1.0);
+        }
     }
 
     @Test
