@@ -92,10 +92,10 @@ public final class EventBatchReader {
                     truncated(body));
             return 0;
         }
-        int nul = indexOfNul(body);
+        int nul = indexOfNul(body, ENCODING_DETECTION_BYTES);
         if (nul >= 0) {
-            // never part of well-formed JSON; refused here also because the byte parser would take a body
-            // with NULs among its first bytes for UTF-16 or UTF-32 and read it as such
+            // the byte parser would take a body with NULs among its first bytes for UTF-16 or UTF-32 and
+            // read it as such; a NUL anywhere later it refuses itself, as no JSON holds one unescaped
             handler.reject(-1, Rejection.of(RejectReason.MALFORMED_JSON,
                     "message is not well-formed JSON (a NUL byte at offset " + nul + ")"), truncated(body));
             return 0;
@@ -139,8 +139,11 @@ public final class EventBatchReader {
     /** A rejected element and where its text is, taken out only when it is reported: a body of a million bad elements stays small. */
     private record RejectedElement(Rejection rejection, int start, int end) { }
 
-    private static int indexOfNul(byte[] body) {
-        for (int i = 0; i < body.length; i++) {
+    /** How many leading bytes Jackson reads to tell UTF-8 from UTF-16 and UTF-32. */
+    private static final int ENCODING_DETECTION_BYTES = 4;
+
+    private static int indexOfNul(byte[] body, int within) {
+        for (int i = 0; i < Math.min(body.length, within); i++) {
             if (body[i] == 0) {
                 return i;
             }

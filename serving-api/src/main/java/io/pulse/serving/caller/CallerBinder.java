@@ -41,11 +41,16 @@ public class CallerBinder implements TypedRequestArgumentBinder<Caller> {
 
     /** The caller {@code authentication} stands for; refused without a valid tenant. */
     public static Caller callerOf(Authentication authentication) {
+        return validCaller(authentication).orElseThrow(() -> new AuthorizationException(authentication));
+    }
+
+    /** The caller {@code authentication} stands for; empty when its tenant claim is not a valid tenant name. */
+    public static Optional<Caller> validCaller(Authentication authentication) {
         Object tenant = authentication.getAttributes().get(TENANT_CLAIM);
         if (!(tenant instanceof String name) || !EventLimits.DEFAULT.isValidName(name)) {
-            throw new AuthorizationException(authentication);
+            return Optional.empty();
         }
-        return new Caller(name, authentication.getName(), permissionsOf(authentication));
+        return Optional.of(new Caller(name, authentication.getName(), permissionsOf(authentication)));
     }
 
     /** An API key's own permissions; for a token or session, what its roles grant. */

@@ -1,7 +1,6 @@
 package io.pulse.serving.graphql;
 
 import io.micronaut.http.HttpRequest;
-import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.validator.TokenValidator;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
@@ -35,14 +34,6 @@ class ConnectionParamsAuthenticator {
         }
         String token = value.substring(7).trim();
         return Flux.fromIterable(validators).concatMap(validator -> validator.validateToken(token, upgrade)).next()
-                .map(ConnectionParamsAuthenticator::callerOf).defaultIfEmpty(Optional.empty()).toFuture();
-    }
-
-    private static Optional<Caller> callerOf(Authentication authentication) {
-        try {
-            return Optional.of(CallerBinder.callerOf(authentication));
-        } catch (RuntimeException noValidTenant) {
-            return Optional.empty();
-        }
+                .map(CallerBinder::validCaller).defaultIfEmpty(Optional.empty()).toFuture();
     }
 }

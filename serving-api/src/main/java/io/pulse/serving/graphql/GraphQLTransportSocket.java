@@ -1,6 +1,7 @@
 package io.pulse.serving.graphql;
 
 import graphql.GraphQL;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 @ServerWebSocket(value = "/graphql-ws", subprotocols = "graphql-transport-ws")
 // browsers cannot set headers on an upgrade: an anonymous one authenticates with connection_init
 @Secured(SecurityRule.IS_ANONYMOUS)
+// created at start-up, not by the first upgrade: that may complete on a Redis client thread, and the
+// endpoint's dependencies connect to Redis synchronously, which would deadlock that thread
+@Context
 public class GraphQLTransportSocket {
 
     /** How long an upgrade without credentials may wait before its connection_init (graphql-ws: 4408). */

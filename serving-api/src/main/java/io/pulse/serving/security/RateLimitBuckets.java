@@ -75,21 +75,9 @@ public class RateLimitBuckets implements AutoCloseable {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final AsyncProxyManager<String> buckets;
     /** Bucket proxies by key: an optimised proxy holds the local share, so it must be reused. */
-    private final Map<String, AsyncBucketProxy> proxies = Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
-                    return size() > MAX_LOCAL_BUCKETS;
-                }
-            });
+    private final Map<String, AsyncBucketProxy> proxies = leastRecentlyUsed(MAX_LOCAL_BUCKETS);
     /** Client addresses whose failed-authentication bucket ran dry, until it refills: refused locally. */
-    private final Map<String, Instant> failingAddresses = Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                    return size() > MAX_LOCAL_BUCKETS;
-                }
-            });
+    private final Map<String, Instant> failingAddresses = leastRecentlyUsed(MAX_LOCAL_BUCKETS);
 
     public RateLimitBuckets(RateLimitSettings settings, RedisClient client, Clock clock,
                             @Value("${pulse.redis.namespace:pulse}") String namespace) {
@@ -169,6 +157,16 @@ public class RateLimitBuckets implements AutoCloseable {
                     Optimizations.delaying(new DelayParameters(perMinute / 100, SYNC_AT_LEAST_EVERY)));
         }
         return builder.build(key, () -> CompletableFuture.completedFuture(configuration));
+    }
+
+    /** A thread-safe map keeping the {@code bound} most recently used entries (callers and addresses are unbounded). */
+    private static <V> Map<String, V> leastRecentlyUsed(int bound) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > bound;
+            }
+        });
     }
 
     @PreDestroy

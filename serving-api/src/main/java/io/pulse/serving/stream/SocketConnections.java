@@ -1,8 +1,8 @@
 package io.pulse.serving.stream;
 
 import io.micronaut.http.HttpRequest;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.websocket.CloseReason;
-import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.websocket.WebSocketSession;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
@@ -91,11 +91,7 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
 
     /** The upgrade's authenticated caller; empty when anonymous or without a valid tenant. */
     public static Optional<Caller> callerOf(HttpRequest<?> request) {
-        try {
-            return CallerBinder.callerOf(request);
-        } catch (AuthorizationException noValidTenant) {
-            return Optional.empty();
-        }
+        return request.getUserPrincipal(Authentication.class).flatMap(CallerBinder::validCaller);
     }
 
     private void register(WebSocketSession session, C connection) {

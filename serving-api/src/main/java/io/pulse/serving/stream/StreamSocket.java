@@ -1,5 +1,6 @@
 package io.pulse.serving.stream;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.security.annotation.Secured;
@@ -23,6 +24,9 @@ import io.pulse.serving.query.QueryLimits;
 @ServerWebSocket("/v1/stream")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @RequiresPermission(Permission.METRICS_READ)
+// created at start-up, not by the first upgrade: that may complete on a Redis client thread, and the
+// endpoint's dependencies connect to Redis synchronously, which would deadlock that thread
+@Context
 public class StreamSocket {
 
     private final LiveStreams streams;

@@ -206,6 +206,27 @@ class BrowserLoginIT {
                 .get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WebSocketHandshakeException.class);
     }
 
+    /** Issue 10, fault 11: besides connection_init's token, the session cookie authenticates graphql-ws. */
+    @Test
+    void aSessionsGraphqlWebSocketIsAcknowledgedWithoutAToken() throws Exception {
+        Browser browser = new Browser();
+        browser.logIn("viewer@acme");
+        String cookie = "PULSE_SESSION=" + browser.cookies.get(URI.create(base).getAuthority()).get("PULSE_SESSION");
+        java.util.concurrent.CompletableFuture<String> firstFrame = new java.util.concurrent.CompletableFuture<>();
+        WebSocket socket = browser.http.newWebSocketBuilder().header("Cookie", cookie)
+                .header("Origin", base.substring(0, base.length() - 1)).subprotocols("graphql-transport-ws")
+                .buildAsync(URI.create(base.replace("http", "ws") + "graphql-ws"), new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        firstFrame.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"connection_init\"}", true).get(5, TimeUnit.SECONDS);
+        assertThat(firstFrame.get(10, TimeUnit.SECONDS)).contains("connection_ack");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+
     @Test
     void bearerTokenRequestsNeedNoCsrfToken() throws Exception {
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -247,9 +247,10 @@ class StreamIT {
             assertThat(snapshot).containsEntry("type", "snapshot");
             emptyCursor = snapshot.get("cursor");
         }
+        assertThat(emptyCursor).isEqualTo("0-0");
+        // entries published since may or may not all still be there (a Redis restart in between would have
+        // lost some): 0-0 names no entry whose presence could prove it
         publisher.publish(Granularity.TEN_SECONDS, "acme", "first-ever", Map.of(), bucket(1), 1);
-        onStream("first-ever", redis -> redis.del(new RedisKeys(NAMESPACE).stream("acme", "first-ever")));
-        publisher.publish(Granularity.TEN_SECONDS, "acme", "first-ever", Map.of(), bucket(2), 1);
 
         assertThat(resumeFrom("first-ever", emptyCursor)).containsEntry("code", "resume_expired");
     }
