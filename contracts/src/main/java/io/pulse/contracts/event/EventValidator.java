@@ -18,8 +18,10 @@ public final class EventValidator {
 
     /** Returns the first rule the event breaks, or empty when it is valid at {@code nowMillis}. */
     public Optional<Rejection> validate(Event event, long nowMillis) {
-        Optional<Rejection> name = checkName("tenant", event.tenant())
-                .or(() -> checkName("metric", event.metric()));
+        Optional<Rejection> name = checkName("tenant", event.tenant());
+        if (name.isEmpty()) {
+            name = checkName("metric", event.metric());
+        }
         if (name.isPresent()) {
             return name;
         }
@@ -42,7 +44,7 @@ public final class EventValidator {
                 return reject(RejectReason.INVALID_TYPE,
                         "clientId must be at most " + limits.maxDimensionValueLength() + " characters");
             }
-            if (!isValidUnicode(event.clientId())) {
+            if (firstFault(event.clientId(), true) != TextFault.NONE) {
                 return reject(RejectReason.INVALID_ENCODING, "clientId is not valid Unicode (a lone surrogate)");
             }
         }
@@ -64,13 +66,16 @@ public final class EventValidator {
                 return reject(RejectReason.INVALID_DIMENSION, "dimension '" + dimension.getKey()
                         + "' must have a value of 1 to " + limits.maxDimensionValueLength() + " characters");
             }
-            if (hasControlCharacter(value)) {
-                return reject(RejectReason.INVALID_DIMENSION,
-                        "dimension '" + dimension.getKey() + "' contains a control character");
-            }
-            if (!isValidUnicode(value)) {
-                return reject(RejectReason.INVALID_ENCODING,
-                        "dimension '" + dimension.getKey() + "' is not valid Unicode (a lone surrogate)");
+            switch (firstFault(value, false)) {
+                case CONTROL_CHARACTER -> {
+                    return reject(RejectReason.INVALID_DIMENSION,
+                            "dimension '" + dimension.getKey() + "' contains a control character");
+                }
+                case LONE_SURROGATE -> {
+                    return reject(RejectReason.INVALID_ENCODING,
+                            "dimension '" + dimension.getKey() + "' is not valid Unicode (a lone surrogate)");
+                }
+                case NONE -> { }
             }
         }
         return Optional.empty();
@@ -87,29 +92,27 @@ public final class EventValidator {
         return Optional.empty();
     }
 
-    private static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
+    enum TextFault { NONE, CONTROL_CHARACTER, LONE_SURROGATE }
 
     /**
-     * Whether every surrogate is half of a pair. JSON escapes can spell a lone one ({@code "\\ud83d"}),
-     * which no UTF-8 store can hold: PostgreSQL would turn it into '?' and merge it with another series.
+     * The first fault of a text, in one pass since it runs for every dimension of every event. A lone
+     * surrogate (half of a pair, which JSON escapes can spell: {@code "\\ud83d"}) cannot be held by any
+     * UTF-8 store: PostgreSQL would turn it into '?' and merge it with another series.
      */
-    static boolean isValidUnicode(String text) {
+    static TextFault firstFault(String text, boolean controlAllowed) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+            if (!controlAllowed && Character.isISOControl(c)) {
+                return TextFault.CONTROL_CHARACTER;
+            }
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c) || i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return TextFault.LONE_SURROGATE;
+                }
                 i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
             }
         }
-        return true;
+        return TextFault.NONE;
     }
 
     private static Optional<Rejection> reject(RejectReason reason, String message) {

@@ -3,6 +3,7 @@ package io.pulse.contracts.rollup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,17 +16,33 @@ public record SeriesKey(String tenant, String metric, String series) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Builds the key from the series dimensions; called per event, so it writes the JSON by hand. */
+    /** Builds the key from the series dimensions. */
     public static SeriesKey of(String tenant, String metric, Map<String, String> seriesDimensions) {
-        StringBuilder json = new StringBuilder(16 + 24 * seriesDimensions.size()).append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> dimension : new TreeMap<>(seriesDimensions).entrySet()) {
-            if (!first) {
+        return of(tenant, metric, seriesDimensions, null);
+    }
+
+    /**
+     * Builds the key from an event's dimensions, leaving out {@code leftOut} (the distinct dimension; may
+     * be null). Called per event, so it sorts the few entries in an array and writes the JSON by hand
+     * rather than copying the map into a sorted one.
+     */
+    public static SeriesKey of(String tenant, String metric, Map<String, String> dimensions, String leftOut) {
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] entries = new Map.Entry[dimensions.size()];
+        int size = 0;
+        for (Map.Entry<String, String> dimension : dimensions.entrySet()) {
+            if (!dimension.getKey().equals(leftOut)) {
+                entries[size++] = dimension;
+            }
+        }
+        Arrays.sort(entries, 0, size, Map.Entry.comparingByKey());
+        StringBuilder json = new StringBuilder(16 + 24 * size).append('{');
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
                 json.append(',');
             }
-            first = false;
-            appendString(json, dimension.getKey()).append(':');
-            appendString(json, dimension.getValue());
+            appendString(json, entries[i].getKey()).append(':');
+            appendString(json, entries[i].getValue());
         }
         return new SeriesKey(tenant, metric, json.append('}').toString());
     }

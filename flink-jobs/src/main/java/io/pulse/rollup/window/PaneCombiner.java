@@ -10,6 +10,7 @@ import io.pulse.rollup.freshness.TenantEventTime;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -36,14 +37,17 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
 
     public static final OutputTag<TenantEventTime> EVENT_TIMES = new OutputTag<>("tenant-event-times") { };
 
-    private record PaneId(SeriesKey key, long start) { }
-
     private final SeriesDimensions dimensions;
     private final int maxBufferedPanes;
     private final WallClock clock;
 
-    private transient Map<PaneId, RollupAggregate> buffered;
-    private transient Map<String, Long> newestEventTimes;
+    /** Partials by pane start, then series: a watermark emits whole panes without visiting the others. */
+    private transient TreeMap<Long, Map<SeriesKey, RollupAggregate>> buffered;
+    private transient int bufferedPartials;
+    /** The pane most events go to, kept at hand so most events cost one lookup. */
+    private transient long currentPaneStart;
+    private transient Map<SeriesKey, RollupAggregate> currentPane;
+    private transient Map<String, long[]> newestEventTimes;
 
     public PaneCombiner(SeriesDimensions dimensions, int maxBufferedPanes, WallClock clock) {
         this.dimensions = dimensions;
@@ -56,18 +60,29 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     @Override
     public void open() throws Exception {
         super.open();
-        buffered = new HashMap<>();
+        buffered = new TreeMap<>();
         newestEventTimes = new HashMap<>();
     }
 
     @Override
     public void processElement(StreamRecord<SentEvent> record) {
         Event event = record.getValue().event();
+        long[] newest = newestEventTimes.computeIfAbsent(event.tenant(), tenant -> new long[] {Long.MIN_VALUE});
+        newest[0] = Math.max(newest[0], event.timestamp());
         long paneStart = Granularity.TEN_SECONDS.bucketStart(event.timestamp());
-        newestEventTimes.merge(event.tenant(), event.timestamp(), Math::max);
-        buffered.computeIfAbsent(new PaneId(dimensions.seriesOf(event), paneStart), id -> new RollupAggregate())
-                .add(event.value(), dimensions.distinctValueOf(event));
-        if (buffered.size() >= maxBufferedPanes) {
+        if (currentPane == null || paneStart != currentPaneStart) {
+            currentPane = buffered.computeIfAbsent(paneStart, start -> new HashMap<>());
+            currentPaneStart = paneStart;
+        }
+        SeriesKey series = dimensions.seriesOf(event);
+        RollupAggregate partial = currentPane.get(series);
+        if (partial == null) {
+            partial = new RollupAggregate();
+            currentPane.put(series, partial);
+            bufferedPartials++;
+        }
+        partial.add(event.value(), dimensions.distinctValueOf(event));
+        if (bufferedPartials >= maxBufferedPanes) {
             emitUpTo(Long.MAX_VALUE);
         }
     }
@@ -91,7 +106,7 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
         emitUpTo(Long.MAX_VALUE);
         long now = clock.millis(); // clamped when reported, not per event: one clock read per checkpoint
         newestEventTimes.forEach((tenant, time) ->
-                output.collect(EVENT_TIMES, new StreamRecord<>(new TenantEventTime(tenant, Math.min(time, now)))));
+                output.collect(EVENT_TIMES, new StreamRecord<>(new TenantEventTime(tenant, Math.min(time[0], now)))));
         newestEventTimes.clear();
     }
 
@@ -103,14 +118,19 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
 
     /** Emits the partials of panes that end at or before {@code time}. */
     private void emitUpTo(long time) {
-        Iterator<Map.Entry<PaneId, RollupAggregate>> entries = buffered.entrySet().iterator();
-        while (entries.hasNext()) {
-            Map.Entry<PaneId, RollupAggregate> entry = entries.next();
-            long paneEnd = entry.getKey().start() + PANE;
-            if (paneEnd - 1 <= time) {
-                output.collect(new StreamRecord<>(
-                        new Partial(entry.getKey().key(), entry.getKey().start(), entry.getValue()), paneEnd - 1));
-                entries.remove();
+        Iterator<Map.Entry<Long, Map<SeriesKey, RollupAggregate>>> panes = buffered.entrySet().iterator();
+        while (panes.hasNext()) {
+            Map.Entry<Long, Map<SeriesKey, RollupAggregate>> pane = panes.next();
+            long start = pane.getKey();
+            if (start + PANE - 1 > time) {
+                break; // panes are in order of start: the rest end later
+            }
+            pane.getValue().forEach((series, partial) ->
+                    output.collect(new StreamRecord<>(new Partial(series, start, partial), start + PANE - 1)));
+            bufferedPartials -= pane.getValue().size();
+            panes.remove();
+            if (pane.getValue() == currentPane) {
+                currentPane = null;
             }
         }
     }

@@ -3,8 +3,6 @@ package io.pulse.rollup.window;
 import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.SeriesKey;
 import java.io.Serializable;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Splits an event's dimensions into the series key and the value counted distinct. Every dimension
@@ -16,13 +14,7 @@ public record SeriesDimensions(String distinctDimension) implements Serializable
     public static final SeriesDimensions DEFAULT = new SeriesDimensions("user");
 
     public SeriesKey seriesOf(Event event) {
-        Map<String, String> dimensions = event.dimensions();
-        if (!dimensions.containsKey(distinctDimension)) {
-            return SeriesKey.of(event.tenant(), event.metric(), dimensions);
-        }
-        Map<String, String> series = new HashMap<>(dimensions);
-        series.remove(distinctDimension);
-        return SeriesKey.of(event.tenant(), event.metric(), series);
+        return SeriesKey.of(event.tenant(), event.metric(), event.dimensions(), distinctDimension);
     }
 
     public String distinctValueOf(Event event) {
