@@ -1,0 +1,230 @@
+package io.pulse.devstack;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.contracts.testing.IdentityProvider;
+import io.pulse.devstack.rollups.LocalRollupJob;
+import io.pulse.devstack.services.BackingService;
+import io.pulse.devstack.services.Broker;
+import io.pulse.devstack.services.FreePorts;
+import io.pulse.devstack.services.Postgres;
+import io.pulse.devstack.services.Redis;
+import io.pulse.devstack.traffic.DemoTraffic;
+import io.pulse.rollup.RollupJobConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The whole platform in one JVM, the README's run command: the backing services (configured, or embedded
+ * with their data in the data folder), the rollup job on a Flink MiniCluster, serving-api, the local OIDC
+ * provider with demo users of two tenants, and synthetic traffic. Prints a banner with every address once
+ * all of it is ready; Ctrl-C stops it all, keeping the job's last checkpoint for the next start.
+ */
+public final class Devstack implements AutoCloseable {
+
+    /** The first line of the banner; tests and scripts wait for it. */
+    public static final String READY = "Pulse is ready";
+    static final int SHARDS = 2;
+
+    private final DevstackSettings settings;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Postgres postgres;
+    private Redis redis;
+    private Broker broker;
+    private LocalRollupJob job;
+    private EmbeddedServer api;
+    private DemoTraffic traffic;
+    private int flinkUiPort;
+
+    private Devstack(DevstackSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DevstackSettings settings = DevstackSettings.fromArgs(args, System.getenv());
+        Files.createDirectories(settings.dataDir().resolve("logs"));
+        // before the first logger is made: every component logs to the file, the console keeps to progress
+        System.setProperty("pulse.log.file", settings.dataDir().resolve("logs/devstack.log").toString());
+        System.setProperty("logback.configurationFile", "devstack-logback.xml"); // not serving-api's logback.xml
+        long began = System.nanoTime();
+        Devstack devstack = start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Pulse...");
+            devstack.close();
+            System.out.println("Pulse stopped; data kept in " + settings.dataDir());
+            stopped.countDown();
+        }, "devstack-stop"));
+        devstack.printBanner((System.nanoTime() - began) / 1e9);
+        stopped.await();
+    }
+
+    /** Starts everything, in dependency order; on failure stops what had started and rethrows. */
+    public static Devstack start(DevstackSettings settings) throws Exception {
+        Devstack devstack = new Devstack(settings);
+        try {
+            devstack.startAll();
+            return devstack;
+        } catch (Exception | Error e) {
+            devstack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Path data = settings.dataDir();
+        if (settings.fresh()) {
+            step("Emptying the data folder " + data);
+            deleteContents(data);
+        }
+        Files.createDirectories(data);
+
+        step("PostgreSQL");
+        String jdbcUrl = settings.configured(DevstackSettings.JDBC_URL).orElse(null);
+        postgres = jdbcUrl == null ? Postgres.embedded(data.resolve("postgres"))
+                : Postgres.configured(jdbcUrl, settings.configured(DevstackSettings.JDBC_USER).orElse("postgres"),
+                        settings.configured(DevstackSettings.JDBC_PASSWORD).orElse(""));
+        started.add(postgres);
+        step("Redis");
+        redis = settings.configured(DevstackSettings.REDIS_URI).map(Redis::configured)
+                .orElseGet(() -> Redis.embedded(data.resolve("redis")));
+        started.add(redis);
+        step("AMQP broker");
+        broker = settings.configured(DevstackSettings.AMQP_URI).map(Broker::configured)
+                .orElseGet(() -> Broker.embedded(data.resolve("broker")));
+        started.add(broker);
+
+        step("Rollup job on a Flink MiniCluster");
+        flinkUiPort = port(settings.flinkUiPort());
+        RollupJobConfig config = RollupJobConfig.fromArgs(new String[] {
+            "--amqp-uri", broker.uri(), "--shards", Integer.toString(SHARDS), "--parallelism", "2",
+            "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
+            "--redis-uri", redis.uri(), "--checkpoint-dir", data.resolve("checkpoints").toUri().toString()});
+        job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort);
+        started.add(job);
+        job.restoredFrom().ifPresent(checkpoint -> System.out.println("  resumed from checkpoint " + checkpoint));
+        job.awaitFirstCheckpoint(Duration.ofMinutes(2)); // every task runs and reads its shard
+
+        step("Identity provider and serving API");
+        IdentityProvider identity = IdentityProvider.shared();
+        started.add(IdentityProvider::stopShared);
+        Map<String, Object> properties = new HashMap<>(identity.serverProperties());
+        properties.put("micronaut.server.port", port(settings.port()));
+        properties.put("micronaut.server.host", "127.0.0.1");
+        properties.put("micronaut.session.http.cookie-secure", false); // plain HTTP on localhost
+        properties.put("datasources.default.url", postgres.jdbcUrl());
+        properties.put("datasources.default.username", postgres.user());
+        properties.put("datasources.default.password", postgres.password());
+        properties.put("redis.uri", redis.uri());
+        properties.put("pulse.amqp.uri", broker.uri());
+        properties.put("pulse.amqp.shards", SHARDS);
+        api = ApplicationContext.builder().properties(properties).environments("dev").deduceEnvironment(false)
+                .start().getBean(EmbeddedServer.class).start();
+        started.add(api::stop);
+
+        if (settings.traffic()) {
+            step("Synthetic traffic");
+            traffic = new DemoTraffic(broker.uri(), new EventTopology(config.topology().exchange(), SHARDS),
+                    IdentityProvider.TENANTS, settings.eventsPerSecond(), Clock.systemUTC());
+            Thread publisher = new Thread(traffic, "demo-traffic");
+            publisher.setDaemon(true);
+            publisher.start();
+            started.add(traffic::stop);
+        }
+    }
+
+    /** {@code 0} for any free port, else the given one or, when it is taken, the next free one. */
+    private static int port(int wanted) {
+        return wanted == 0 ? FreePorts.any() : FreePorts.preferred(wanted);
+    }
+
+    public String apiUrl() {
+        return api.getURL().toString();
+    }
+
+    public int flinkUiPort() {
+        return flinkUiPort;
+    }
+
+    public List<BackingService> services() {
+        return List.of(postgres, redis, broker);
+    }
+
+    public LocalRollupJob job() {
+        return job;
+    }
+
+    /** Stops everything started, newest first; a failure to stop one does not keep the others running. */
+    @Override
+    public synchronized void close() {
+        List<AutoCloseable> stopping = new ArrayList<>(started);
+        Collections.reverse(stopping);
+        started.clear();
+        for (AutoCloseable part : stopping) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                System.err.println("  could not stop " + part + ": " + e);
+            }
+        }
+    }
+
+    private void printBanner(double seconds) {
+        String url = apiUrl();
+        String identity = IdentityProvider.shared().tokenEndpoint();
+        StringBuilder banner = new StringBuilder();
+        banner.append(String.format("%n%s (started in %.1f s)%n", READY, seconds));
+        banner.append(String.format("  API              %s  (OpenAPI: %s/openapi/pulse-v2.yml, GraphiQL: %s/graphiql)%n", url, url, url));
+        banner.append(String.format("  Log in           %s/oauth/login/pulse  as any demo user <role>@<tenant>:%n", url));
+        banner.append(String.format("                   roles %s; tenants %s%n", String.join(", ", IdentityProvider.ROLES),
+                String.join(", ", IdentityProvider.TENANTS)));
+        banner.append(String.format("  API token        curl -s -d grant_type=client_credentials -d client_id=acme-admin -d client_secret=local %s%n", identity));
+        banner.append(String.format("  Flink web UI     http://127.0.0.1:%d  (backpressure, checkpoints, watermarks)%n", flinkUiPort));
+        for (BackingService service : services()) {
+            banner.append(String.format("  %-16s %s  (%s)%n", service.name(), service.address(),
+                    service.embedded() ? "embedded" : "configured"));
+        }
+        banner.append(String.format("  Traffic          %s%n", settings.traffic()
+                ? String.format("%.0f events/s at the daily peak, tenants %s (--no-traffic: off)", settings.eventsPerSecond(),
+                        String.join(", ", IdentityProvider.TENANTS))
+                : "off"));
+        banner.append(String.format("  Data             %s  (kept for the next start; --fresh starts empty)%n", settings.dataDir()));
+        banner.append(String.format("  Logs             %s%n", settings.dataDir().resolve("logs/devstack.log")));
+        banner.append("  Stop             Ctrl-C\n");
+        System.out.print(banner);
+        System.out.flush();
+    }
+
+    private static void step(String what) {
+        System.out.println("Starting " + what + "...");
+    }
+
+    private static void deleteContents(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(folder)) {
+            // the log of this start may already be open there
+            Path logs = folder.resolve("logs");
+            for (Path path : tree.sorted(Comparator.reverseOrder())
+                    .filter(path -> !path.equals(folder) && !path.startsWith(logs)).toList()) {
+                Files.delete(path);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
