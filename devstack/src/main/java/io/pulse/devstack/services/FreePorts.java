@@ -3,6 +3,7 @@ package io.pulse.devstack.services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Free ports on 127.0.0.1, for the embedded services and the platform's own listeners. */
@@ -25,8 +26,14 @@ public final class FreePorts {
         return isFree(preferred) ? preferred : any();
     }
 
+    /**
+     * Whether a server could listen on the port now. With SO_REUSEADDR, as servers bind: connections of a
+     * stopped server that linger in TIME_WAIT do not hold its port.
+     */
     public static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return true;
         } catch (IOException e) {
             return false;

@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,6 +56,23 @@ public final class DemoTraffic implements Runnable {
         this.tenants = tenants;
         this.eventsPerSecond = eventsPerSecond;
         this.clock = clock;
+    }
+
+    /**
+     * Runs on its own, as docker-compose's generator does: {@code --amqp-uri URI} (required),
+     * {@code --events-per-second N} (300), {@code --shards N} (4, as the job's default), exchange
+     * {@code pulse.events}; tenants acme and globex.
+     */
+    public static void main(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        String uri = Objects.requireNonNull(options.get("amqp-uri"), "--amqp-uri is required");
+        EventTopology topology = new EventTopology(EventTopology.DEFAULT.exchange(),
+                Integer.parseInt(options.getOrDefault("shards", Integer.toString(EventTopology.DEFAULT.shards()))));
+        new DemoTraffic(uri, topology, List.of("acme", "globex"),
+                Double.parseDouble(options.getOrDefault("events-per-second", "300")), Clock.systemUTC()).run();
     }
 
     public long published() {
