@@ -68,7 +68,8 @@ public final class Devstack implements AutoCloseable {
             System.out.println("Pulse stopped; data kept in " + settings.dataDir());
             stopped.countDown();
         }, "devstack-stop"));
-        devstack.printBanner((System.nanoTime() - began) / 1e9);
+        System.out.print(devstack.banner((System.nanoTime() - began) / 1e9));
+        System.out.flush();
         stopped.await();
     }
 
@@ -155,16 +156,8 @@ public final class Devstack implements AutoCloseable {
         return api.getURL().toString();
     }
 
-    public int flinkUiPort() {
-        return flinkUiPort;
-    }
-
     public List<BackingService> services() {
         return List.of(postgres, redis, broker);
-    }
-
-    public LocalRollupJob job() {
-        return job;
     }
 
     /** Stops everything started, newest first; a failure to stop one does not keep the others running. */
@@ -182,7 +175,8 @@ public final class Devstack implements AutoCloseable {
         }
     }
 
-    private void printBanner(double seconds) {
+    /** What is printed once everything is ready: every address, the demo logins, where data is kept, how to stop. */
+    String banner(double seconds) {
         String url = apiUrl();
         String identity = IdentityProvider.shared().tokenEndpoint();
         StringBuilder banner = new StringBuilder();
@@ -204,8 +198,7 @@ public final class Devstack implements AutoCloseable {
         banner.append(String.format("  Data             %s  (kept for the next start; --fresh starts empty)%n", settings.dataDir()));
         banner.append(String.format("  Logs             %s%n", settings.dataDir().resolve("logs/devstack.log")));
         banner.append("  Stop             Ctrl-C\n");
-        System.out.print(banner);
-        System.out.flush();
+        return banner.toString();
     }
 
     private static void step(String what) {

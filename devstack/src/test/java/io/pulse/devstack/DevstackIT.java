@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.devstack.services.FreePorts;
 import io.pulse.devstack.testing.DevstackProcess;
@@ -118,27 +119,31 @@ class DevstackIT {
         }
     }
 
+    /** In this JVM, so that stopping is measured too (a child's coverage is written before its stop ends). */
     @Test
-    void withTheMachinesServicesConfiguredItUsesThemAndSaysSo() throws Exception {
+    void withTheMachinesServicesConfiguredItUsesThemSaysSoAndFreshEmptiesTheDataFolder() throws Exception {
         TestServices.Postgres postgres = TestServices.postgres();
         String url = postgres.createDatabase("pulse_devstack");
-        try (DevstackProcess devstack = DevstackProcess.start(Map.of(DevstackSettings.JDBC_URL, url,
+        Path stale = Files.writeString(data.resolve("stale.txt"), "left by an earlier start");
+        DevstackSettings settings = DevstackSettings.fromArgs(new String[] {"--data-dir", data.toString(), "--fresh",
+            "--port", "0", "--flink-ui-port", "0", "--events-per-second", "2000"}, Map.of(DevstackSettings.JDBC_URL, url,
                 DevstackSettings.JDBC_USER, postgres.user(), DevstackSettings.JDBC_PASSWORD, postgres.password(),
-                DevstackSettings.REDIS_URI, TestServices.redisUri(), DevstackSettings.AMQP_URI, TestServices.amqpUri()),
-                "--data-dir", data.toString(), "--port", "0", "--flink-ui-port", "0", "--events-per-second", "2000")) {
-            devstack.awaitReady(READY);
+                DevstackSettings.REDIS_URI, TestServices.redisUri(), DevstackSettings.AMQP_URI, TestServices.amqpUri()));
+        try (Devstack devstack = Devstack.start(settings)) {
+            assertThat(stale).doesNotExist();
+            String banner = devstack.banner(1);
             for (String service : List.of("PostgreSQL", "Redis", "AMQP broker")) {
-                assertThat(devstack.bannerLine(service)).get().asString().endsWith("(configured)");
+                assertThat(banner).containsPattern("(?m)^  " + service + " .*\\(configured\\)$");
             }
-            assertThat(devstack.address("PostgreSQL")).isEqualTo(url);
-            assertThat(Files.exists(data.resolve("postgres"))).isFalse();
+            assertThat(banner).contains("  PostgreSQL       " + url + "  (configured)");
+            assertThat(data.resolve("postgres")).doesNotExist();
             // the synthetic traffic reaches the catalog of both demo tenants
-            for (String tenant : List.of("acme", "globex")) {
-                PulseApi api = new PulseApi(devstack.address("API"), PulseApi.clientToken(tokenEndpoint(devstack), tenant + "-viewer"));
+            for (String tenant : IdentityProvider.TENANTS) {
+                PulseApi api = new PulseApi(devstack.apiUrl(),
+                        PulseApi.clientToken(IdentityProvider.shared().tokenEndpoint(), tenant + "-viewer"));
                 await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(api.get("/v1/metrics").toString())
                         .contains("checkout.latency_ms", "page.views"));
             }
-            devstack.stop(Duration.ofMinutes(1));
         } finally {
             postgres.dropDatabase(url);
         }

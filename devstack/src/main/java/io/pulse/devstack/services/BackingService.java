@@ -15,9 +15,6 @@ public interface BackingService extends AutoCloseable {
     /** True when started here; false when the configured one is used. */
     boolean embedded();
 
-    /** Its port on 127.0.0.1 when embedded, for the checks that every port is released; -1 otherwise. */
-    int port();
-
     @Override
     void close();
 }

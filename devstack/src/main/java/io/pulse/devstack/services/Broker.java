@@ -19,16 +19,14 @@ public final class Broker implements BackingService {
 
     private final String uri;
     private final SystemLauncher embedded;
-    private final int port;
 
-    private Broker(String uri, SystemLauncher embedded, int port) {
+    private Broker(String uri, SystemLauncher embedded) {
         this.uri = uri;
         this.embedded = embedded;
-        this.port = port;
     }
 
     public static Broker configured(String uri) {
-        return new Broker(uri, null, -1);
+        return new Broker(uri, null);
     }
 
     public static Broker embedded(Path dataFolder) {
@@ -48,7 +46,7 @@ public final class Broker implements BackingService {
             attributes.put(SystemConfig.CONTEXT, context);
             SystemLauncher launcher = new SystemLauncher();
             launcher.startup(attributes);
-            return new Broker("amqp://guest:guest@127.0.0.1:" + port, launcher, port);
+            return new Broker("amqp://guest:guest@127.0.0.1:" + port, launcher);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -75,11 +73,6 @@ public final class Broker implements BackingService {
     @Override
     public boolean embedded() {
         return embedded != null;
-    }
-
-    @Override
-    public int port() {
-        return port;
     }
 
     @Override

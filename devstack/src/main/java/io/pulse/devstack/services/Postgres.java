@@ -79,11 +79,6 @@ public final class Postgres implements BackingService {
     }
 
     @Override
-    public int port() {
-        return embedded == null ? -1 : embedded.getPort();
-    }
-
-    @Override
     public void close() {
         if (embedded != null) {
             try {

@@ -15,16 +15,14 @@ public final class Redis implements BackingService {
 
     private final String uri;
     private final RedisServer embedded;
-    private final int port;
 
-    private Redis(String uri, RedisServer embedded, int port) {
+    private Redis(String uri, RedisServer embedded) {
         this.uri = uri;
         this.embedded = embedded;
-        this.port = port;
     }
 
     public static Redis configured(String uri) {
-        return new Redis(uri, null, -1);
+        return new Redis(uri, null);
     }
 
     public static Redis embedded(Path dataFolder) {
@@ -42,7 +40,7 @@ public final class Redis implements BackingService {
                     .setting("pidfile " + pidFile.toAbsolutePath())
                     .build();
             server.start();
-            return new Redis("redis://127.0.0.1:" + port, server, port);
+            return new Redis("redis://127.0.0.1:" + port, server);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded Redis in " + dataFolder, e);
         }
@@ -65,11 +63,6 @@ public final class Redis implements BackingService {
     @Override
     public boolean embedded() {
         return embedded != null;
-    }
-
-    @Override
-    public int port() {
-        return port;
     }
 
     @Override

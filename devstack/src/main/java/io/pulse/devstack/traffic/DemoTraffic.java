@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -47,7 +46,6 @@ public final class DemoTraffic implements Runnable {
     private final double eventsPerSecond;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong published = new AtomicLong();
     private final SplittableRandom random = new SplittableRandom();
 
     public DemoTraffic(String amqpUri, EventTopology topology, List<String> tenants, double eventsPerSecond, Clock clock) {
@@ -60,8 +58,8 @@ public final class DemoTraffic implements Runnable {
 
     /**
      * Runs on its own, as docker-compose's generator does: {@code --amqp-uri URI} (required),
-     * {@code --events-per-second N} (300), {@code --shards N} (4, as the job's default), exchange
-     * {@code pulse.events}; tenants acme and globex.
+     * {@code --events-per-second N} (300), {@code --shards N} (4, as the job's default), {@code --exchange}
+     * (pulse.events); tenants acme and globex. Returns when publishing fails.
      */
     public static void main(String[] args) {
         Map<String, String> options = new HashMap<>();
@@ -69,14 +67,10 @@ public final class DemoTraffic implements Runnable {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         String uri = Objects.requireNonNull(options.get("amqp-uri"), "--amqp-uri is required");
-        EventTopology topology = new EventTopology(EventTopology.DEFAULT.exchange(),
+        EventTopology topology = new EventTopology(options.getOrDefault("exchange", EventTopology.DEFAULT.exchange()),
                 Integer.parseInt(options.getOrDefault("shards", Integer.toString(EventTopology.DEFAULT.shards()))));
         new DemoTraffic(uri, topology, List.of("acme", "globex"),
                 Double.parseDouble(options.getOrDefault("events-per-second", "300")), Clock.systemUTC()).run();
-    }
-
-    public long published() {
-        return published.get();
     }
 
     public void stop() {
@@ -111,7 +105,6 @@ public final class DemoTraffic implements Runnable {
                                     .contentType("application/json").deliveryMode(2).timestamp(new Date(now)).build(),
                             message(now).getBytes(StandardCharsets.UTF_8));
                     channel.waitForConfirmsOrDie(10_000);
-                    published.addAndGet(EVENTS_PER_MESSAGE);
                     double rate = eventsPerSecond * loadAt(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
                     next += (long) (EVENTS_PER_MESSAGE / rate * 1e9);
                     LockSupport.parkNanos(next - System.nanoTime()); // paces the rate; returns at once when behind
