@@ -1,5 +1,6 @@
 package io.pulse.devstack;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.pulse.contracts.amqp.EventTopology;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole platform in one JVM, the README's run command: the backing services (configured, or embedded
@@ -64,6 +67,7 @@ public final class Devstack implements AutoCloseable {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Pulse...");
+            quietConsole();
             devstack.close();
             System.out.println("Pulse stopped; data kept in " + settings.dataDir());
             stopped.countDown();
@@ -199,6 +203,16 @@ public final class Devstack implements AutoCloseable {
         banner.append(String.format("  Logs             %s%n", settings.dataDir().resolve("logs/devstack.log")));
         banner.append("  Stop             Ctrl-C\n");
         return banner.toString();
+    }
+
+    /**
+     * While stopping, parts that lose their services on the way log errors (a sink whose database has
+     * gone, after Ctrl-C reached PostgreSQL too): they go to the log file only, not to the console.
+     */
+    private static void quietConsole() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+            logging.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("CONSOLE");
+        }
     }
 
     private static void step(String what) {

@@ -41,6 +41,7 @@ public final class Postgres implements BackingService {
                     .setCleanDataDirectory(false)
                     .setPort(FreePorts.any())
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(false) // stopped by the devstack, after the job that writes to it
                     .setOutputRedirector(java.lang.ProcessBuilder.Redirect.DISCARD)
                     .start();
             String url = server.getJdbcUrl("postgres", DATABASE).replace("localhost", "127.0.0.1");

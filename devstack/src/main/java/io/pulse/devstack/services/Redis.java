@@ -38,6 +38,7 @@ public final class Redis implements BackingService {
                     .setting("appendonly yes")
                     .setting("save \"\"")
                     .setting("pidfile " + pidFile.toAbsolutePath())
+                    .onShutdownForceStop(false) // stopped by the devstack, after the parts that use it
                     .build();
             server.start();
             return new Redis("redis://127.0.0.1:" + port, server);
