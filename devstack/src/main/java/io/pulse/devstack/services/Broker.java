@@ -78,7 +78,12 @@ public final class Broker implements BackingService {
     @Override
     public void close() {
         if (embedded != null) {
-            embedded.shutdown();
+            try {
+                embedded.shutdown();
+            } catch (IllegalStateException alreadyStopped) {
+                // the broker's own JVM shutdown hook stopped it first (after Ctrl-C); nothing is lost:
+                // its store was written as messages arrived
+            }
         }
     }
 
