@@ -114,6 +114,11 @@ class ContainerFilesTest {
         assertThat(config.redisUri()).isEqualTo("redis://redis:6379");
         assertThat(config.checkpointDir()).isEqualTo("file:///opt/flink/checkpoints");
         assertThat(arguments.length).as("every argument a name and a value").isEven();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> environment = (Map<String, Object>) services().get("flink-jobmanager").get("environment");
+        String jobConfiguration = Files.readString(ROOT.resolve("flink-jobs/src/main/java/io/pulse/rollup/RollupJobConfig.java"));
+        assertThat(environment.keySet()).filteredOn(name -> name.startsWith("PULSE_"))
+                .isNotEmpty().allSatisfy(name -> assertThat(jobConfiguration).contains("\"" + name + "\""));
     }
 
     @Test
