@@ -136,7 +136,13 @@ public final class Devstack implements AutoCloseable {
         properties.put("redis.uri", redis.uri());
         properties.put("pulse.amqp.uri", broker.uri());
         properties.put("pulse.amqp.shards", SHARDS);
-        api = ApplicationContext.builder().properties(properties).environments("dev").deduceEnvironment(false)
+        if (dashboardBuilt()) {
+            // the built dashboard at /, where a login lands; the API's routes keep their paths
+            properties.put("micronaut.router.static-resources.dashboard.paths", "file:" + settings.dashboardDir());
+            properties.put("micronaut.router.static-resources.dashboard.mapping", "/**");
+        }
+        // not the dev environment: the dashboard is served under the production Content-Security-Policy
+        api = ApplicationContext.builder().properties(properties).deduceEnvironment(false)
                 .start().getBean(EmbeddedServer.class).start();
         started.add(api::stop);
 
@@ -154,6 +160,10 @@ public final class Devstack implements AutoCloseable {
     /** {@code 0} for any free port, else the given one or, when it is taken, the next free one. */
     private static int port(int wanted) {
         return wanted == 0 ? FreePorts.any() : FreePorts.preferred(wanted);
+    }
+
+    private boolean dashboardBuilt() {
+        return Files.isRegularFile(settings.dashboardDir().resolve("index.html"));
     }
 
     public String apiUrl() {
@@ -185,7 +195,9 @@ public final class Devstack implements AutoCloseable {
         String identity = IdentityProvider.shared().tokenEndpoint();
         StringBuilder banner = new StringBuilder();
         banner.append(String.format("%n%s (started in %.1f s)%n", READY, seconds));
-        banner.append(String.format("  API              %s  (OpenAPI: %s/openapi/pulse-v2.yml, GraphiQL: %s/graphiql)%n", url, url, url));
+        banner.append(String.format("  Dashboard        %s%n", dashboardBuilt() ? url + "/"
+                : "not built (" + settings.dashboardDir() + " has no index.html)"));
+        banner.append(String.format("  API              %s  (OpenAPI: %s/openapi/pulse-v2.yml)%n", url, url));
         banner.append(String.format("  Log in           %s/oauth/login/pulse  as any demo user <role>@<tenant>:%n", url));
         banner.append(String.format("                   roles %s; tenants %s%n", String.join(", ", IdentityProvider.ROLES),
                 String.join(", ", IdentityProvider.TENANTS)));

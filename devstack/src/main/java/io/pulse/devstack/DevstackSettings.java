@@ -21,6 +21,7 @@ import java.util.Properties;
  * --port N                  8080          the API and dashboard (the next free port when taken; 0: any free port)
  * --flink-ui-port N         8081          Flink's web UI (same rule)
  * --config FILE             pulse.properties when present   service addresses, keys as below
+ * --dashboard-dir DIR       dashboard/dist                  the built dashboard, served at / when it holds index.html
  * </pre>
  *
  * A backing service is embedded unless its address is configured, in the environment or the config file
@@ -28,7 +29,7 @@ import java.util.Properties;
  * {@code PULSE_REDIS_URI}, {@code PULSE_AMQP_URI}.
  */
 public record DevstackSettings(Path dataDir, boolean fresh, boolean traffic, double eventsPerSecond, int port,
-                               int flinkUiPort, Map<String, String> configured) {
+                               int flinkUiPort, Path dashboardDir, Map<String, String> configured) {
 
     public static final String JDBC_URL = "PULSE_JDBC_URL";
     public static final String JDBC_USER = "PULSE_JDBC_USER";
@@ -62,7 +63,8 @@ public record DevstackSettings(Path dataDir, boolean fresh, boolean traffic, dou
                 options.containsKey("fresh"), !options.containsKey("no-traffic"),
                 Double.parseDouble(options.getOrDefault("events-per-second", "300")),
                 Integer.parseInt(options.getOrDefault("port", "8080")),
-                Integer.parseInt(options.getOrDefault("flink-ui-port", "8081")), Map.copyOf(configured));
+                Integer.parseInt(options.getOrDefault("flink-ui-port", "8081")),
+                Path.of(options.getOrDefault("dashboard-dir", "dashboard/dist")).toAbsolutePath(), Map.copyOf(configured));
     }
 
     public Optional<String> configured(String key) {

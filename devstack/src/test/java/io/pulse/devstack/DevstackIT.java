@@ -9,6 +9,11 @@ import io.pulse.contracts.testing.TestServices;
 import io.pulse.devstack.services.FreePorts;
 import io.pulse.devstack.testing.DevstackProcess;
 import io.pulse.devstack.testing.PulseApi;
+import io.pulse.serving.security.SecurityHeaders;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,9 +129,13 @@ class DevstackIT {
     void withTheMachinesServicesConfiguredItUsesThemSaysSoAndFreshEmptiesTheDataFolder() throws Exception {
         TestServices.Postgres postgres = TestServices.postgres();
         String url = postgres.createDatabase("pulse_devstack");
-        Path stale = Files.writeString(data.resolve("stale.txt"), "left by an earlier start");
-        DevstackSettings settings = DevstackSettings.fromArgs(new String[] {"--data-dir", data.toString(), "--fresh",
-            "--port", "0", "--flink-ui-port", "0", "--events-per-second", "2000"}, Map.of(DevstackSettings.JDBC_URL, url,
+        Path stale = Files.writeString(Files.createDirectories(data.resolve("data")).resolve("stale.txt"),
+                "left by an earlier start");
+        Path dashboard = Files.createDirectories(data.resolve("dashboard-build"));
+        Files.writeString(dashboard.resolve("index.html"), "<!doctype html><title>Pulse dashboard build</title>");
+        DevstackSettings settings = DevstackSettings.fromArgs(new String[] {"--data-dir", data.resolve("data").toString(),
+            "--fresh", "--port", "0", "--flink-ui-port", "0", "--events-per-second", "2000",
+            "--dashboard-dir", dashboard.toString()}, Map.of(DevstackSettings.JDBC_URL, url,
                 DevstackSettings.JDBC_USER, postgres.user(), DevstackSettings.JDBC_PASSWORD, postgres.password(),
                 DevstackSettings.REDIS_URI, TestServices.redisUri(), DevstackSettings.AMQP_URI, TestServices.amqpUri()));
         try (Devstack devstack = Devstack.start(settings)) {
@@ -136,7 +145,14 @@ class DevstackIT {
                 assertThat(banner).containsPattern("(?m)^  " + service + " .*\\(configured\\)$");
             }
             assertThat(banner).contains("  PostgreSQL       " + url + "  (configured)");
-            assertThat(data.resolve("postgres")).doesNotExist();
+            assertThat(data.resolve("data/postgres")).doesNotExist();
+            // the built dashboard is served at /, with the API's security headers
+            assertThat(banner).contains("  Dashboard        " + devstack.apiUrl() + "/");
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(devstack.apiUrl() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Pulse dashboard build");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).contains(SecurityHeaders.STRICT_POLICY);
             // the synthetic traffic reaches the catalog of both demo tenants
             for (String tenant : IdentityProvider.TENANTS) {
                 PulseApi api = new PulseApi(devstack.apiUrl(),
