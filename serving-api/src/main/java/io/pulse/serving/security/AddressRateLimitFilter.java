@@ -55,15 +55,22 @@ public class AddressRateLimitFilter implements Ordered {
         });
     }
 
+    /**
+     * Counts a 401 against the address before the answer leaves, so a client cannot send its next guess
+     * before the last one is counted.
+     */
     @ResponseFilter
-    public void afterwards(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (response.code() == HttpStatus.UNAUTHORIZED.getCode()) {
-            buckets.recordFailedAuthentication(clientAddress.of(request)).exceptionally(e -> {
-                LOG.warn("failed authentication not counted", e);
-                return null;
-            });
-        }
+    public Publisher<MutableHttpResponse<?>> afterwards(HttpRequest<?> request, MutableHttpResponse<?> response) {
         RateLimitResponses.setHeaders(request, response);
+        if (response.code() != HttpStatus.UNAUTHORIZED.getCode()) {
+            return Mono.just(response);
+        }
+        return Mono.fromFuture(buckets.recordFailedAuthentication(clientAddress.of(request)))
+                .onErrorResume(e -> {
+                    LOG.warn("failed authentication not counted", e);
+                    return Mono.empty();
+                })
+                .then(Mono.just(response));
     }
 
     /** Before authentication: nothing about the caller is known or looked up yet. */
