@@ -5,6 +5,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.pulse.contracts.amqp.EventTopology;
 import io.pulse.contracts.testing.IdentityProvider;
+import io.pulse.devstack.demo.DemoDashboards;
 import io.pulse.devstack.rollups.LocalRollupJob;
 import io.pulse.devstack.services.BackingService;
 import io.pulse.devstack.services.Broker;
@@ -117,7 +118,10 @@ public final class Devstack implements AutoCloseable {
         RollupJobConfig config = RollupJobConfig.fromArgs(new String[] {
             "--amqp-uri", broker.uri(), "--shards", Integer.toString(SHARDS), "--parallelism", "2",
             "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
-            "--redis-uri", redis.uri(), "--checkpoint-dir", data.resolve("checkpoints").toUri().toString()});
+            "--redis-uri", redis.uri(), "--checkpoint-dir", data.resolve("checkpoints").toUri().toString(),
+            // the default (a minute) folds late events into fewer row updates at production rates; at a few
+            // hundred events/s there is little to save, and a late event's correction shows within seconds
+            "--corrections-interval-ms", "5000"});
         job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort);
         started.add(job);
         job.restoredFrom().ifPresent(checkpoint -> System.out.println("  resumed from checkpoint " + checkpoint));
@@ -145,6 +149,12 @@ public final class Devstack implements AutoCloseable {
         api = ApplicationContext.builder().properties(properties).deduceEnvironment(false)
                 .start().getBean(EmbeddedServer.class).start();
         started.add(api::stop);
+
+        List<String> made = new DemoDashboards(apiUrl(), tenant -> identity.token("devstack", tenant, "editor"))
+                .provision(IdentityProvider.TENANTS);
+        if (!made.isEmpty()) {
+            System.out.println("  made the demo dashboard of " + String.join(", ", made));
+        }
 
         if (settings.traffic()) {
             step("Synthetic traffic");
@@ -197,6 +207,7 @@ public final class Devstack implements AutoCloseable {
         banner.append(String.format("%n%s (started in %.1f s)%n", READY, seconds));
         banner.append(String.format("  Dashboard        %s%n", dashboardBuilt() ? url + "/"
                 : "not built (" + settings.dashboardDir() + " has no index.html)"));
+        banner.append(String.format("  Demo dashboard   \"%s\" in each tenant%n", DemoDashboards.NAME));
         banner.append(String.format("  API              %s  (OpenAPI: %s/openapi/pulse-v2.yml)%n", url, url));
         banner.append(String.format("  Log in           %s/oauth/login/pulse  as any demo user <role>@<tenant>:%n", url));
         banner.append(String.format("                   roles %s; tenants %s%n", String.join(", ", IdentityProvider.ROLES),

@@ -73,6 +73,11 @@ public final class DemoTraffic implements Runnable {
                 Double.parseDouble(options.getOrDefault("events-per-second", "300")), Clock.systemUTC()).run();
     }
 
+    /** The names of the metrics the traffic sends. */
+    public static List<String> metricNames() {
+        return METRICS.stream().map(Metric::name).toList();
+    }
+
     public void stop() {
         running.set(false);
     }

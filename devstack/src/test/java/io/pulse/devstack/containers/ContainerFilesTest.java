@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pulse.rollup.RollupJobConfig;
 import io.pulse.serving.security.SecurityHeaders;
+import io.pulse.serving.webapp.DashboardBuildHeaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,17 @@ class ContainerFilesTest {
         assertThat(nginx).contains("add_header Content-Security-Policy \"" + SecurityHeaders.STRICT_POLICY + "\" always;",
                 "add_header X-Content-Type-Options \"nosniff\" always;", "add_header X-Frame-Options \"DENY\" always;",
                 "add_header Referrer-Policy \"no-referrer\" always;");
+    }
+
+    @Test
+    void theDashboardsHashedAssetsAreKeptAndItsOtherFilesRevalidatedAsTheApiServesThem() throws IOException {
+        String nginx = Files.readString(ROOT.resolve("dashboard/nginx.conf"));
+        assertThat(nginx).contains("~^/assets/  \"" + DashboardBuildHeaders.HASHED + "\";",
+                "default     \"" + DashboardBuildHeaders.REVALIDATED + "\";", "add_header Cache-Control $cache_control;",
+                "default_type " + DashboardBuildHeaders.MANIFEST_TYPE + ";", "try_files $uri /index.html;");
+        // an add_header in a location would drop the server's security headers there
+        String directives = nginx.replaceAll("(?m)^\\s*#.*$", "");
+        assertThat(directives.substring(directives.indexOf("location "))).doesNotContain("add_header");
     }
 
     @SuppressWarnings("unchecked")

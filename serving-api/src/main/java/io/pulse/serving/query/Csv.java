@@ -1,6 +1,11 @@
 package io.pulse.serving.query;
 
+import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.security.Forbidden;
+import io.pulse.serving.security.Permission;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -8,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Writes series as RFC 4180 CSV: one row per point with the group's dimensions as columns. A field with a
@@ -29,6 +36,28 @@ public final class Csv {
                 || request.accept().stream().anyMatch(type -> type.getName().equals("text/csv"));
     }
 
+    /** How a result is written as CSV. */
+    @FunctionalInterface
+    public interface Body<T> {
+        void write(T result, Writer out) throws IOException;
+    }
+
+    /**
+     * CSV when {@link #requested asked for} (an export: the caller needs {@code exports:create} too),
+     * else {@code json} of the result.
+     */
+    public static <T> HttpResponse<?> respond(HttpRequest<?> request, Caller caller, String format, Supplier<T> result,
+                                              Function<T, Object> json, Body<T> csv) {
+        if (requested(request, format)) {
+            if (!caller.can(Permission.EXPORTS_CREATE)) {
+                throw new Forbidden(Permission.EXPORTS_CREATE);
+            }
+            T exported = result.get();
+            return HttpResponse.ok((Writable) out -> csv.write(exported, out)).contentType("text/csv");
+        }
+        return HttpResponse.ok(json.apply(result.get()));
+    }
+
     public static void write(SeriesResult result, Writer out) throws IOException {
         TreeSet<String> dimensions = new TreeSet<>();
         result.series().forEach(s -> dimensions.addAll(s.group().keySet()));
@@ -44,6 +73,20 @@ public final class Csv {
                 fields.add(number(point.value()));
                 row(out, fields);
             }
+        }
+        out.flush();
+    }
+
+    /** A matrix: a header of {@code corner} and the column names, then one row per row name. */
+    public static void write(String corner, List<String> rows, List<String> columns, List<List<Double>> values,
+                             Writer out) throws IOException {
+        List<String> header = new ArrayList<>(List.of(corner));
+        columns.forEach(c -> header.add(text(c)));
+        row(out, header);
+        for (int r = 0; r < rows.size(); r++) {
+            List<String> fields = new ArrayList<>(List.of(text(rows.get(r))));
+            values.get(r).forEach(v -> fields.add(v == null ? "" : number(v)));
+            row(out, fields);
         }
         out.flush();
     }

@@ -2,13 +2,10 @@ package io.pulse.serving.query;
 
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.io.Writable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.QueryValue;
 import io.pulse.serving.caller.Caller;
-import io.pulse.serving.security.Forbidden;
-import io.pulse.serving.security.Permission;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -27,19 +24,9 @@ public record SeriesParameters(@Nullable @QueryValue String from, @Nullable @Que
         return QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit);
     }
 
-    /**
-     * CSV when {@link Csv#requested asked for} (an export: the caller needs {@code exports:create} too),
-     * else {@code json} of the result.
-     */
+    /** CSV when asked for (an export: the caller needs {@code exports:create} too), else {@code json}. */
     public HttpResponse<?> respond(HttpRequest<?> request, Caller caller, Supplier<SeriesResult> result,
                                    Function<SeriesResult, Object> json) {
-        if (Csv.requested(request, format)) {
-            if (!caller.can(Permission.EXPORTS_CREATE)) {
-                throw new Forbidden(Permission.EXPORTS_CREATE);
-            }
-            SeriesResult exported = result.get();
-            return HttpResponse.ok((Writable) out -> Csv.write(exported, out)).contentType("text/csv");
-        }
-        return HttpResponse.ok(json.apply(result.get()));
+        return Csv.respond(request, caller, format, result, json, Csv::write);
     }
 }

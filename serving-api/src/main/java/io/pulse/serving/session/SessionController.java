@@ -5,6 +5,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.csrf.CsrfConfiguration;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
@@ -22,7 +23,8 @@ import java.util.List;
 public class SessionController {
 
     @Serdeable
-    public record Me(String subject, String tenant, List<String> permissions, @Nullable String csrfToken) { }
+    public record Me(String subject, String tenant, List<String> roles, List<String> permissions,
+                     @Nullable String csrfToken) { }
 
     private final CsrfConfiguration csrf;
 
@@ -31,10 +33,10 @@ public class SessionController {
     }
 
     @Get
-    public Me me(HttpRequest<?> request, Caller caller) {
+    public Me me(HttpRequest<?> request, Caller caller, Authentication authentication) {
         String token = SessionAuthenticationFetcher.bySession(request) ? SessionForRequest.find(request)
                 .flatMap(session -> session.get(csrf.getHttpSessionName(), String.class)).orElse(null) : null;
-        return new Me(caller.subject(), caller.tenant(),
+        return new Me(caller.subject(), caller.tenant(), authentication.getRoles().stream().sorted().toList(),
                 caller.permissions().stream().map(Permission::code).sorted().toList(), token);
     }
 }

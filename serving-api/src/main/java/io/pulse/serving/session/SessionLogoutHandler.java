@@ -3,6 +3,7 @@ package io.pulse.serving.session;
 import io.micronaut.context.BeanContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.util.HttpHostResolver;
 import io.micronaut.http.uri.UriBuilder;
@@ -16,12 +17,15 @@ import io.micronaut.session.SessionStore;
 import io.micronaut.session.http.SessionForRequest;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What {@code POST /logout} ({@link LogoutController}, CSRF-checked like every session-cookie write) does: ends the
  * session here first, then sends the browser to the provider's end-session endpoint with the ID token as
  * hint, so the provider's session ends too and it sends the browser back to {@code redirect.logout}.
+ * A page's {@code fetch} asking for JSON gets that address as {@code {"redirect": …}} instead of a 303:
+ * fetch would follow the redirect to the provider's origin, which the page's CSP does not let it reach.
  */
 @Singleton
 public class SessionLogoutHandler implements LogoutHandler<HttpRequest<?>, MutableHttpResponse<?>> {
@@ -48,7 +52,9 @@ public class SessionLogoutHandler implements LogoutHandler<HttpRequest<?>, Mutab
             sessions.deleteSession(s.getId());
         });
         String back = hosts.resolve(request) + redirects.getLogout();
-        return HttpResponse.seeOther(user.flatMap(u -> endSession(u, back)).orElse(URI.create(redirects.getLogout())));
+        URI next = user.flatMap(u -> endSession(u, back)).orElse(URI.create(redirects.getLogout()));
+        boolean page = request.accept().stream().anyMatch(type -> type.getName().equals(MediaType.APPLICATION_JSON));
+        return page ? HttpResponse.ok(Map.of("redirect", next.toString())) : HttpResponse.seeOther(next);
     }
 
     /** The provider's end-session URL for this user, when it has one. */

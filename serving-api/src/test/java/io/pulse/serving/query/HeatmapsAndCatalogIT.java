@@ -136,4 +136,33 @@ class HeatmapsAndCatalogIT {
             assertThat((List<List<Object>>) none.get("values")).allSatisfy(row -> assertThat(row).containsOnlyNulls());
         }
     }
+
+    @Test
+    void exportsBothMatricesAsCsvToCallersWhoMayExport() {
+        try (EmbeddedServer server = ApplicationContext.run(
+                EmbeddedServer.class, ServingProperties.forDatabase(url, Map.of()));
+             HttpClient client = server.getApplicationContext().createBean(
+                     HttpClient.class, server.getURL())) {
+            String range = "from=2026-11-23T00:00:00Z&to=2026-11-25T00:00:00Z";
+            String analyst = IdentityProvider.shared().token("carol", "acme", "analyst");
+            String weekday = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v2/heatmaps/hour-by-weekday/requests?format=csv&" + range).bearerAuth(analyst));
+            List<String> lines = List.of(weekday.split("\r\n"));
+            assertThat(lines).hasSize(8);
+            assertThat(lines.get(0)).startsWith("weekday,00,01,02,").endsWith(",23");
+            assertThat(lines.get(1)).startsWith("mon,10,11,12,");
+            assertThat(lines.get(3)).isEqualTo("wed" + ",".repeat(24)); // no events: empty cells, not zeros
+
+            String correlation = client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v2/heatmaps/correlation?metrics=requests,latency&" + range)
+                    .accept("text/csv").bearerAuth(analyst));
+            assertThat(correlation).isEqualTo("metric,requests,latency\r\nrequests,1,\r\nlatency,,\r\n");
+
+            String viewer = IdentityProvider.shared().token("dave", "acme", "viewer");
+            assertThatThrownBy(() -> client.toBlocking().retrieve(io.micronaut.http.HttpRequest
+                    .GET("/v2/heatmaps/correlation?format=csv&metrics=requests,errors&" + range).bearerAuth(viewer)))
+                    .isInstanceOfSatisfying(io.micronaut.http.client.exceptions.HttpClientResponseException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(403));
+        }
+    }
 }

@@ -243,7 +243,10 @@ class BrowserLoginIT {
         assertThat(browser.postJson("logout", "{}", null).statusCode()).as("logout without token").isEqualTo(403);
         assertThat(browser.get(base + "v2/session").statusCode()).isEqualTo(200);
 
-        HttpResponse<String> logout = browser.postJson("logout", "{}", csrf);
+        // a form's post: the browser navigates, so it follows the redirect to the provider
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(base + "logout"))
+                .header("X-CSRF-TOKEN", csrf).header("Accept", "text/html,*/*;q=0.8")
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(logout.statusCode()).isEqualTo(303);
         String endSession = logout.headers().firstValue("Location").orElseThrow();
         assertThat(endSession).startsWith(IdentityProvider.shared().issuer() + "/endsession")
@@ -263,6 +266,20 @@ class BrowserLoginIT {
         HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(base + "logout"))
                 .header("X-CSRF-TOKEN", csrf).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(logout.statusCode()).isEqualTo(303);
+        assertThat(browser.get(base + "v2/session").statusCode()).as("the session is gone").isEqualTo(401);
+    }
+
+    @Test
+    void aPageAskingForJsonGetsTheProvidersLogoutAddressToNavigateTo() throws Exception {
+        Browser browser = new Browser();
+        String csrf = browser.logIn("viewer@globex");
+        // the dashboard's fetch: it cannot follow a redirect to the provider's origin (CSP connect-src)
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(base + "logout"))
+                .header("X-CSRF-TOKEN", csrf).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(logout.statusCode()).isEqualTo(200);
+        assertThat(logout.body()).startsWith("{\"redirect\":\"" + IdentityProvider.shared().issuer() + "/endsession")
+                .contains("id_token_hint=eyJ");
         assertThat(browser.get(base + "v2/session").statusCode()).as("the session is gone").isEqualTo(401);
     }
 

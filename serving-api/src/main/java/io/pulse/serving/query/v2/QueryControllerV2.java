@@ -23,6 +23,9 @@ import io.pulse.serving.query.MetricCatalog;
 import io.pulse.serving.query.SeriesParameters;
 import io.pulse.serving.query.QueryException;
 import io.pulse.serving.query.SeriesResult;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +48,7 @@ import java.util.TreeSet;
 public class QueryControllerV2 {
 
     @Serdeable
-    public record Column(Map<String, String> group, long events, List<Double> values) { }
+    public record Column(Map<String, String> group, long events, List<@Nullable Double> values) { }
 
     @Serdeable
     public record ColumnarSeries(String metric, String step, String aggregate, List<Long> times, List<Column> series) { }
@@ -76,6 +79,10 @@ public class QueryControllerV2 {
 
     @Get(value = "/metrics/{metric}/series{?from,to,step,aggregate,groupBy,filter,limit,format}",
             produces = {MediaType.APPLICATION_JSON, "text/csv"})
+    // the body's type is decided per request (JSON or CSV), so the document names it here
+    @ApiResponse(responseCode = "200", description = "the series, columnar; CSV when asked for", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ColumnarSeries.class)),
+        @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
     public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
                                   @RequestBean SeriesParameters parameters) {
         return parameters.respond(request, caller, () -> series.series(caller.tenant(), parameters.toQuery(metric)),

@@ -1,0 +1,68 @@
+import { useEffect } from 'react';
+import { DashboardsList } from '@/features/dashboards/components/dashboards-list';
+import { ConnectionStatusBar } from '@/features/live/components/connection-status';
+import { useFreshness } from '@/features/live/api/get-freshness';
+import { OfflineBanner } from '@/features/offline/components/offline-banner';
+import { useSession } from '@/features/session/api/get-session';
+import { UserBadge } from '@/features/session/components/user-badge';
+import { can } from '@/features/session/lib/permissions';
+import { ThemeToggle } from '@/features/theme/components/theme-toggle';
+import { useTheme } from '@/features/theme/lib/theme';
+import { ApiError, takeReturnPath } from '@/lib/api-client';
+import { PALETTES } from '@/lib/palette';
+import { useViewState } from '@/lib/url-state';
+import { DashboardPage } from './dashboard-page';
+
+/** The signed-in app: header, live status, and the dashboards list or one dashboard, as the address says. */
+export function App() {
+  const session = useSession();
+  const { theme } = useTheme();
+  const [view, setView] = useViewState();
+  const freshness = useFreshness();
+
+  useEffect(() => {
+    const back = takeReturnPath(); // the view that needed the login
+    if (back) window.history.replaceState(null, '', back);
+  }, []);
+
+  if (session.isPending) return <p className="splash" role="status">Loading Pulse…</p>;
+  if (session.error) {
+    const signingIn = session.error instanceof ApiError && session.error.status === 401;
+    return (
+      <>
+        <OfflineBanner forced={!signingIn && !(session.error instanceof ApiError)} />
+        <p className="splash" role={signingIn ? 'status' : 'alert'}>
+          {signingIn ? 'Signing in…' : `Pulse cannot reach its server: ${session.error.message}`}
+        </p>
+      </>
+    );
+  }
+  const eventTime = freshness.data?.eventTime ? Date.parse(freshness.data.eventTime) : null;
+  const open = (id: string | null) => setView({ dashboard: id, range: null, refresh: null, filters: [] });
+
+  return (
+    <>
+      <a className="skip-link" href="#content">Skip to content</a>
+      <header className="app-header">
+        <a className="brand" href="/" onClick={(e) => { e.preventDefault(); open(null); }}>
+          <img src="/icons/icon-192.png" alt="" width={24} height={24} /> Pulse
+        </a>
+        <nav aria-label="Main">
+          <a href="/" onClick={(e) => { e.preventDefault(); open(null); }} aria-current={view.dashboard ? undefined : 'page'}>Dashboards</a>
+        </nav>
+        <div className="header-end">
+          <ThemeToggle />
+          <UserBadge session={session.data} />
+        </div>
+      </header>
+      <OfflineBanner />
+      <ConnectionStatusBar freshness={freshness.data} />
+      <div id="content">
+        {view.dashboard
+          ? <DashboardPage key={view.dashboard} id={view.dashboard} view={view} setView={setView} session={session.data}
+              palette={PALETTES[theme]} eventTime={eventTime} />
+          : <DashboardsList canEdit={can(session.data, 'dashboards:write')} onOpen={open} />}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+import type { Group, LivePoint, SnapshotSeries } from './live-socket';
+import { stepMs as stepToMs } from './time-range';
+
+/**
+ * A live chart's points, built from a snapshot and the deltas after it. Each point knows whether its
+ * window was still open (provisional) and whether a late correction changed it after it was final.
+ *
+ * A window is final once the job's watermark has passed its end: the tenant's newest event time minus
+ * the job's out-of-orderness ({@link OUT_OF_ORDERNESS_MS}). A value that arrived at least
+ * {@link SETTLED_MS} after that (the checkpoint that writes it, with a margin) was final when it came, so
+ * any later change to it is a correction of a closed window: the point is marked revised.
+ */
+export const OUT_OF_ORDERNESS_MS = 2_000;
+export const SETTLED_MS = 15_000;
+
+export interface SeriesPoint {
+  time: number;
+  value: number | null;
+  /** the value was already final when it arrived */
+  settled: boolean;
+  revised: boolean;
+}
+
+export interface GroupSeries {
+  key: string;
+  group: Group;
+  points: Map<number, SeriesPoint>;
+}
+
+export interface LiveSeries {
+  step: string;
+  stepMs: number;
+  groups: Map<string, GroupSeries>;
+}
+
+/** A group's name in legends and tooltips: its value for one dimension, else `dimension=value` pairs. */
+export function groupKey(group: Group): string {
+  const entries = Object.entries(group).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return 'all';
+  if (entries.length === 1) return entries[0]![1] || '(none)';
+  return entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+function settledAt(time: number, stepMs: number, eventTime: number | null): boolean {
+  return eventTime !== null && time + stepMs + OUT_OF_ORDERNESS_MS + SETTLED_MS <= eventTime;
+}
+
+export function isProvisional(time: number, stepMs: number, eventTime: number | null): boolean {
+  return eventTime === null || time + stepMs + OUT_OF_ORDERNESS_MS > eventTime;
+}
+
+export function fromSnapshot(step: string, series: SnapshotSeries[], eventTime: number | null): LiveSeries {
+  const ms = stepToMs(step);
+  const groups = new Map<string, GroupSeries>();
+  for (const s of series) {
+    const key = groupKey(s.group);
+    const points = new Map<number, SeriesPoint>();
+    for (const p of s.points) {
+      points.set(p.time, { time: p.time, value: p.value, settled: settledAt(p.time, ms, eventTime), revised: false });
+    }
+    groups.set(key, { key, group: s.group, points });
+  }
+  return { step, stepMs: ms, groups };
+}
+
+/**
+ * The series with `changes` applied (each is the point's current value), keeping only points at or after
+ * `oldest`. Only the groups a change touches get new maps, so React redraws only what changed.
+ */
+export function applyChanges(series: LiveSeries, changes: LivePoint[], eventTime: number | null, oldest: number): LiveSeries {
+  const groups = new Map(series.groups);
+  const touched = new Set<string>();
+  for (const change of changes) {
+    const key = groupKey(change.group);
+    let target = groups.get(key);
+    if (!touched.has(key)) {
+      target = { key, group: change.group, points: new Map(target?.points ?? []) };
+      groups.set(key, target);
+      touched.add(key);
+    }
+    const points = target!.points;
+    const before = points.get(change.time);
+    const revised = (before?.revised ?? false) || (before !== undefined && before.settled && before.value !== change.value);
+    points.set(change.time, {
+      time: change.time,
+      value: change.value,
+      settled: settledAt(change.time, series.stepMs, eventTime),
+      revised,
+    });
+  }
+  for (const key of touched) {
+    const points = groups.get(key)!.points;
+    for (const time of points.keys()) if (time < oldest) points.delete(time);
+  }
+  return { ...series, groups };
+}
+
+export interface ChartRow {
+  time: number;
+  [seriesKey: string]: number | null | undefined;
+}
+
+/**
+ * Rows for a line chart: per group a final column (`<key>`) and a provisional one (`<key>~`), which
+ * also holds the last final point so the dashed tail joins the solid line; `<key>!` is 1 where a late
+ * correction revised the point.
+ */
+export function chartRows(series: LiveSeries, eventTime: number | null): { rows: ChartRow[]; keys: string[] } {
+  const byTime = new Map<number, ChartRow>();
+  const keys = [...series.groups.keys()];
+  for (const g of series.groups.values()) {
+    const times = [...g.points.keys()].sort((a, b) => a - b);
+    const firstOpen = times.findIndex((t) => isProvisional(t, series.stepMs, eventTime));
+    times.forEach((time, index) => {
+      const row = byTime.get(time) ?? { time };
+      const point = g.points.get(time)!;
+      const value = point.value;
+      if (point.revised) row[`${g.key}!`] = 1;
+      const open = firstOpen !== -1 && index >= firstOpen;
+      if (!open) row[g.key] = value;
+      if (open || index === firstOpen - 1) row[`${g.key}~`] = value;
+      byTime.set(time, row);
+    });
+  }
+  return { rows: [...byTime.values()].sort((a, b) => a.time - b.time), keys };
+}

@@ -1,0 +1,36 @@
+import { act, renderHook } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { formatView, parseView, useViewState } from './url-state';
+
+describe('view state in the address', () => {
+  it('round-trips dashboard, relative range, refresh and filters', () => {
+    const view = { dashboard: 'abc', range: { kind: 'relative' as const, last: '15m' }, refresh: 10, filters: ['region:eq:eu', 'device:not:ios'] };
+    expect(parseView(formatView(view))).toEqual(view);
+  });
+
+  it('round-trips an absolute range', () => {
+    const view = { dashboard: 'abc', range: { kind: 'absolute' as const, from: '2026-11-30T00:00:00.000Z', to: '2026-11-30T06:00:00.000Z' }, refresh: null, filters: [] };
+    expect(parseView(formatView(view))).toEqual(view);
+  });
+
+  it('ignores what does not parse: bad ranges, reversed instants, bad refresh, malformed filters', () => {
+    expect(parseView('?last=forever&refresh=soon&filter=region&filter=region:eq:eu')).toEqual({
+      dashboard: null, range: null, refresh: null, filters: ['region:eq:eu'],
+    });
+    expect(parseView('?from=2026-11-30T06:00:00Z&to=2026-11-30T00:00:00Z').range).toBeNull();
+  });
+
+  it('pushes a history entry per change and follows Back', () => {
+    window.history.replaceState(null, '', '/?dashboard=one');
+    const { result } = renderHook(() => useViewState());
+    expect(result.current[0].dashboard).toBe('one');
+    act(() => result.current[1]({ ...result.current[0], dashboard: 'two' }));
+    expect(window.location.search).toBe('?dashboard=two');
+    expect(result.current[0].dashboard).toBe('two');
+    act(() => {
+      window.history.replaceState(null, '', '/?dashboard=one');
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+    expect(result.current[0].dashboard).toBe('one');
+  });
+});
