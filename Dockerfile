@@ -2,7 +2,7 @@
 #   docker build --target serving-api -t pulse/serving-api .
 #   docker build --target flink-jobs  -t pulse/flink-jobs .    (the rollup job in the official Flink image)
 #   docker build --target generator   -t pulse/generator .     (the devstack's synthetic traffic alone)
-# The dashboard's image is built from dashboard/Dockerfile.
+# The dashboard's image is built from dashboard/Dockerfile (docker build -f dashboard/Dockerfile .).
 
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -11,7 +11,9 @@ COPY contracts contracts
 COPY flink-jobs flink-jobs
 COPY serving-api serving-api
 COPY devstack devstack
-RUN mvn -B -ntp -q package -DskipTests -Djacoco.skip=true \
+# the dashboard has its own image (dashboard/Dockerfile); only its pom is needed for the reactor
+COPY dashboard/pom.xml dashboard/pom.xml
+RUN mvn -B -ntp -q package -pl '!dashboard' -Dmaven.test.skip=true -Djacoco.skip=true \
  && mvn -B -ntp -q -pl serving-api,devstack dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
 
 FROM eclipse-temurin:17.0.15_6-jre AS serving-api

@@ -20,6 +20,8 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.{js,mjs}'], languageOptions: { globals: globals.node } },
+  // end-to-end tests run in Node and hand functions to the browser
+  { files: ['e2e/**'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   // imports go one way: app -> features -> shared (components, lib, config); features never import each other
   {
     files: ['src/components/**', 'src/lib/**', 'src/config/**'],

@@ -31,6 +31,9 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // a new build takes over open tabs at once, and the first visit's tab is served offline too
+        clientsClaim: true,
+        skipWaiting: true,
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
         navigateFallback: '/index.html',
         // the login flow and the API are never answered with the app shell

@@ -38,6 +38,7 @@ export function App() {
     );
   }
   const eventTime = freshness.data?.eventTime ? Date.parse(freshness.data.eventTime) : null;
+  const lagMs = freshness.data?.lagMillis ?? null;
   const open = (id: string | null) => setView({ dashboard: id, range: null, refresh: null, filters: [] });
 
   return (
@@ -60,7 +61,7 @@ export function App() {
       <div id="content">
         {view.dashboard
           ? <DashboardPage key={view.dashboard} id={view.dashboard} view={view} setView={setView} session={session.data}
-              palette={PALETTES[theme]} eventTime={eventTime} />
+              palette={PALETTES[theme]} clock={{ eventTime, lagMs }} />
           : <DashboardsList canEdit={can(session.data, 'dashboards:write')} onOpen={open} />}
       </div>
     </>

@@ -6,6 +6,7 @@ import { ExportPdfButton } from '@/features/export/components/export-pdf-button'
 import type { Session } from '@/features/session/api/get-session';
 import { can } from '@/features/session/lib/permissions';
 import { Widget } from '@/features/widgets/components/widget';
+import type { EventClock } from '@/lib/live-series';
 import type { Palette } from '@/lib/palette';
 import { describe, fromIsoDuration } from '@/lib/time-range';
 import type { ViewState } from '@/lib/url-state';
@@ -16,11 +17,11 @@ interface Props {
   setView: (view: ViewState) => void;
   session: Session;
   palette: Palette;
-  eventTime: number | null;
+  clock: EventClock;
 }
 
 /** One dashboard with its range, refresh and filters from the address, and its exports. */
-export function DashboardPage({ id, view, setView, session, palette, eventTime }: Props) {
+export function DashboardPage({ id, view, setView, session, palette, clock }: Props) {
   const grid = useRef<HTMLDivElement>(null);
   return (
     <div ref={grid}>
@@ -45,7 +46,7 @@ export function DashboardPage({ id, view, setView, session, palette, eventTime }
           const range = view.range ?? fromIsoDuration(dashboard.defaultRange);
           const refresh = view.refresh ?? dashboard.refreshSeconds;
           return <Widget key={JSON.stringify([range, view.filters, widget.query, widget.type])} widget={widget} range={range}
-            filters={view.filters} refreshMs={refresh ? refresh * 1000 : false} eventTime={eventTime}
+            filters={view.filters} refreshMs={refresh ? refresh * 1000 : false} clock={clock}
             palette={palette} canExport={can(session, 'exports:create')} />;
         }} />
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChanges, chartRows, fromSnapshot, groupKey, isProvisional, OUT_OF_ORDERNESS_MS, SETTLED_MS } from './live-series';
+import { applyChanges, ARRIVAL_SLACK_MS, chartRows, fromSnapshot, groupKey, isProvisional, OUT_OF_ORDERNESS_MS } from './live-series';
 
 const EU = { region: 'eu' };
 const US = { region: 'us' };
@@ -20,21 +20,30 @@ describe('live series', () => {
 
   it('marks a point revised when a settled value changes, not when an open window fills up', () => {
     const eventTime = 100_000;
-    let series = fromSnapshot('10s', [{ group: EU, events: 4, points: [{ time: 0, value: 5 }, { time: 90_000, value: 1 }] }], eventTime);
-    // the open window (90 s) grows: a provisional update, not a revision
-    series = applyChanges(series, [{ group: EU, time: 90_000, value: 3, events: 3 }], eventTime, 0);
+    let series = fromSnapshot('10s', [{ group: EU, events: 4, points: [{ time: 0, value: 5 }, { time: 100_000, value: 1 }] }], eventTime);
+    // the open window (100 s) grows: a provisional update, not a revision
+    series = applyChanges(series, [{ group: EU, time: 100_000, value: 3, events: 3 }], eventTime, 0);
     // the closed window at 0 (settled at the snapshot) changes: a late correction
     series = applyChanges(series, [{ group: EU, time: 0, value: 6, events: 5 }], eventTime, 0);
     const points = series.groups.get('eu')!.points;
-    expect(points.get(90_000)).toMatchObject({ value: 3, revised: false });
+    expect(points.get(100_000)).toMatchObject({ value: 3, revised: false });
     expect(points.get(0)).toMatchObject({ value: 6, revised: true });
   });
 
-  it('does not call a window revised when its final value arrives just after it closed', () => {
-    const closedJustNow = 10_000 + OUT_OF_ORDERNESS_MS + SETTLED_MS - 1;
-    let series = fromSnapshot('10s', [{ group: EU, events: 1, points: [{ time: 0, value: 5 }] }], closedJustNow);
-    series = applyChanges(series, [{ group: EU, time: 0, value: 7, events: 2 }], closedJustNow, 0);
-    expect(series.groups.get('eu')!.points.get(0)!.revised).toBe(false);
+  it('calls the first value after a window closed final: a change to it later is a revision', () => {
+    const closing = 10_000 + OUT_OF_ORDERNESS_MS - ARRIVAL_SLACK_MS; // the estimate may run a little behind
+    let series = fromSnapshot('10s', [], closing);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 1 }], closing, 0);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 7, events: 2 }], closing + 60_000, 0);
+    expect(series.groups.get('eu')!.points.get(0)!.revised).toBe(true);
+  });
+
+  it('does not call a minute window revised as its panes fill it, nor when its final value comes', () => {
+    let series = fromSnapshot('1m', [], null);
+    // panes of 10 s arrive as each closes: 50 s into the minute, then when the minute has closed
+    series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 5 }], 50_000 + OUT_OF_ORDERNESS_MS, 0);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 6, events: 6 }], 60_000 + OUT_OF_ORDERNESS_MS, 0);
+    expect(series.groups.get('eu')!.points.get(0)).toMatchObject({ value: 6, settled: true, revised: false });
   });
 
   it('keeps a revised mark through later changes, adds new groups, and drops points older than the range', () => {
@@ -58,7 +67,7 @@ describe('live series', () => {
   it('splits each group into a solid final line and a dashed provisional tail that joins it', () => {
     const eventTime = 30_000 + OUT_OF_ORDERNESS_MS; // windows up to 20 s are closed, 30 s is open
     let series = fromSnapshot('10s', [{ group: EU, events: 3, points: [{ time: 0, value: 1 }, { time: 10_000, value: 2 }, { time: 20_000, value: 3 }, { time: 30_000, value: 4 }] }], eventTime);
-    series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 2 }], eventTime + SETTLED_MS, 0);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 2 }], eventTime, 0);
     const { rows, keys } = chartRows(series, eventTime);
     expect(keys).toEqual(['eu']);
     expect(rows).toEqual([

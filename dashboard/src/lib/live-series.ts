@@ -6,17 +6,31 @@ import { stepMs as stepToMs } from './time-range';
  * window was still open (provisional) and whether a late correction changed it after it was final.
  *
  * A window is final once the job's watermark has passed its end: the tenant's newest event time minus
- * the job's out-of-orderness ({@link OUT_OF_ORDERNESS_MS}). A value that arrived at least
- * {@link SETTLED_MS} after that (the checkpoint that writes it, with a margin) was final when it came, so
- * any later change to it is a correction of a closed window: the point is marked revised.
+ * the job's out-of-orderness ({@link OUT_OF_ORDERNESS_MS}). Each value is stamped, when it arrives, with
+ * whether its window had closed by then (the event time at arrival is estimated as now minus the
+ * tenant's lag, so it is not as stale as the last freshness poll; {@link ARRIVAL_SLACK_MS} absorbs the
+ * error of that estimate). A later change to a value that was final when it came is a correction of a
+ * closed window: the point is marked revised. A value that arrived while its window was open (a 1 min
+ * or 1 h window filling up, pane by pane) may change without being a revision.
  */
 export const OUT_OF_ORDERNESS_MS = 2_000;
-export const SETTLED_MS = 15_000;
+export const ARRIVAL_SLACK_MS = 3_000;
+
+/** What is known of the tenant's event time: the newest seen (last freshness answer) and its lag. */
+export interface EventClock {
+  eventTime: number | null;
+  lagMs: number | null;
+}
+
+/** The tenant's event time estimated at `now`: now minus its lag (steady traffic keeps the lag steady). */
+export function eventTimeAt(clock: EventClock, now: number): number | null {
+  return clock.lagMs === null ? clock.eventTime : now - clock.lagMs;
+}
 
 export interface SeriesPoint {
   time: number;
   value: number | null;
-  /** the value was already final when it arrived */
+  /** the window had closed when this value arrived */
   settled: boolean;
   revised: boolean;
 }
@@ -41,22 +55,23 @@ export function groupKey(group: Group): string {
   return entries.map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
-function settledAt(time: number, stepMs: number, eventTime: number | null): boolean {
-  return eventTime !== null && time + stepMs + OUT_OF_ORDERNESS_MS + SETTLED_MS <= eventTime;
+function settledAt(time: number, stepMs: number, arrivalEventTime: number | null): boolean {
+  return arrivalEventTime !== null && time + stepMs + OUT_OF_ORDERNESS_MS - ARRIVAL_SLACK_MS <= arrivalEventTime;
 }
 
 export function isProvisional(time: number, stepMs: number, eventTime: number | null): boolean {
   return eventTime === null || time + stepMs + OUT_OF_ORDERNESS_MS > eventTime;
 }
 
-export function fromSnapshot(step: string, series: SnapshotSeries[], eventTime: number | null): LiveSeries {
+/** `arrivalEventTime`: the tenant's event time as the snapshot arrives (null: unknown, nothing final). */
+export function fromSnapshot(step: string, series: SnapshotSeries[], arrivalEventTime: number | null): LiveSeries {
   const ms = stepToMs(step);
   const groups = new Map<string, GroupSeries>();
   for (const s of series) {
     const key = groupKey(s.group);
     const points = new Map<number, SeriesPoint>();
     for (const p of s.points) {
-      points.set(p.time, { time: p.time, value: p.value, settled: settledAt(p.time, ms, eventTime), revised: false });
+      points.set(p.time, { time: p.time, value: p.value, settled: settledAt(p.time, ms, arrivalEventTime), revised: false });
     }
     groups.set(key, { key, group: s.group, points });
   }
@@ -67,7 +82,7 @@ export function fromSnapshot(step: string, series: SnapshotSeries[], eventTime: 
  * The series with `changes` applied (each is the point's current value), keeping only points at or after
  * `oldest`. Only the groups a change touches get new maps, so React redraws only what changed.
  */
-export function applyChanges(series: LiveSeries, changes: LivePoint[], eventTime: number | null, oldest: number): LiveSeries {
+export function applyChanges(series: LiveSeries, changes: LivePoint[], arrivalEventTime: number | null, oldest: number): LiveSeries {
   const groups = new Map(series.groups);
   const touched = new Set<string>();
   for (const change of changes) {
@@ -84,7 +99,7 @@ export function applyChanges(series: LiveSeries, changes: LivePoint[], eventTime
     points.set(change.time, {
       time: change.time,
       value: change.value,
-      settled: settledAt(change.time, series.stepMs, eventTime),
+      settled: settledAt(change.time, series.stepMs, arrivalEventTime),
       revised,
     });
   }

@@ -4,7 +4,7 @@ import { useDeleteDashboard } from '../api/delete-dashboard';
 import { useDashboard } from '../api/get-dashboard';
 import type { Dashboard, Widget } from '../api/get-dashboards';
 import { useUpdateDashboard } from '../api/update-dashboard';
-import { moved, nextSlot, type Move } from '../lib/layout';
+import { moved, nextSlot, readingOrder, type Move } from '../lib/layout';
 import { WidgetForm } from './widget-form';
 
 interface Props {
@@ -86,7 +86,7 @@ export function DashboardView({ id, canEdit, toolbar, actions, renderWidget, onD
       )}
       {shown.widgets.length === 0 && <p className="muted">This dashboard has no widgets yet{canEdit ? ': choose Edit, then Add widget.' : '.'}</p>}
       <div className="dashboard-grid">
-        {shown.widgets.map((widget, index) => (
+        {readingOrder(shown.widgets).map((index) => [index, shown.widgets[index]!] as const).map(([index, widget]) => (
           <div key={`${index}:${widget.title}`} className="grid-cell"
             style={{ '--x': widget.x, '--y': widget.y, '--w': widget.w, '--h': widget.h } as CSSProperties}>
             {renderWidget(widget, shown)}

@@ -27,7 +27,10 @@ export function nextSlot(widgets: Widget[]): Pick<Widget, 'x' | 'y' | 'w' | 'h'>
   return { x: 0, y: Math.min(bottom, 1000), w: 6, h: 4 };
 }
 
-/** Reading order (top to bottom, left to right): the order on a phone's single column and in the PDF. */
-export function readingOrder(widgets: Widget[]): Widget[] {
-  return [...widgets].sort((a, b) => a.y - b.y || a.x - b.x);
+/**
+ * The widgets' positions in reading order (top to bottom, left to right): the document order, so a phone's
+ * single column, a screen reader and the PDF follow the layout rather than the order of creation.
+ */
+export function readingOrder(widgets: Widget[]): number[] {
+  return widgets.map((w, index) => ({ w, index })).sort((a, b) => a.w.y - b.w.y || a.w.x - b.w.x).map(({ index }) => index);
 }

@@ -8,7 +8,7 @@ import { Widget, type WidgetProps } from './widget';
 
 const NOW = Date.parse('2026-11-30T12:00:00Z');
 const base: Omit<WidgetProps, 'widget'> = {
-  range: { kind: 'relative', last: '15m' }, filters: ['device:eq:web'], refreshMs: false, eventTime: NOW,
+  range: { kind: 'relative', last: '15m' }, filters: ['device:eq:web'], refreshMs: false, clock: { eventTime: NOW, lagMs: 0 },
   palette: PALETTES.light, canExport: true,
 };
 const line = { type: 'line', title: 'Latency by region', query: { metric: 'checkout.latency_ms', aggregate: 'p95', groupBy: 'region' } };

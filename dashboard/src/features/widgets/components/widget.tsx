@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { unitOf } from '@/lib/format';
 import type { Palette } from '@/lib/palette';
+import type { EventClock } from '@/lib/live-series';
 import { resolve, type TimeRange } from '@/lib/time-range';
 import { readQuery, widgetRange, type WidgetQuery } from '@/lib/widget-query';
 import { downloadCsv, heatmapCsvUrl, seriesCsvUrl } from '../api/export-csv';
@@ -24,7 +25,7 @@ export interface WidgetProps {
   /** dashboard-wide filters (from the address), added to the widget's own */
   filters: string[];
   refreshMs: number | false;
-  eventTime: number | null;
+  clock: EventClock;
   palette: Palette;
   canExport: boolean;
 }
@@ -38,8 +39,9 @@ export function Widget(props: WidgetProps) {
     : <SeriesWidget {...props} range={range} query={query} />;
 }
 
-function SeriesWidget({ widget, range, eventTime, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
-  const { series, error, loading, live } = useWidgetSeries(query, range, eventTime);
+function SeriesWidget({ widget, range, clock, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
+  const { series, error, loading, live } = useWidgetSeries(query, range, clock);
+  const eventTime = clock.eventTime;
   const unit = unitOf(query.metric, query.aggregate);
   const groups = query.groupBy.length ? ` by ${query.groupBy.join(', ')}` : '';
   const label = `${widget.type === 'bar' ? 'Bar' : 'Line'} chart of ${query.metric} ${query.aggregate}${groups}`;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveSocket } from '@/lib/live-context';
-import { applyChanges, fromSnapshot, type LiveSeries } from '@/lib/live-series';
+import { applyChanges, eventTimeAt, fromSnapshot, type EventClock, type LiveSeries } from '@/lib/live-series';
 import { pickStep, resolve, stepMs, type TimeRange } from '@/lib/time-range';
 import type { WidgetQuery } from '@/lib/widget-query';
 import { useSeries, type SeriesRequest } from '../api/get-series';
@@ -18,28 +18,28 @@ export interface WidgetSeries {
  * a snapshot of the range then its changes. An absolute range is history from the REST API. The widget
  * is remounted when its query or range changes (its key), so both are fixed for this hook's life.
  */
-export function useWidgetSeries(query: WidgetQuery, range: TimeRange, eventTime: number | null): WidgetSeries {
+export function useWidgetSeries(query: WidgetQuery, range: TimeRange, clock: EventClock): WidgetSeries {
   const live = range.kind === 'relative';
   const [span] = useState(() => resolve(range, Date.now()));
   const step = query.step ?? pickStep(span).step;
   const history = useSeries(live ? null : { query, fromMs: span.fromMs, toMs: span.toMs, step } satisfies SeriesRequest, false);
-  const stream = useLiveStream(live ? query : null, step, span.toMs - span.fromMs, eventTime);
+  const stream = useLiveStream(live ? query : null, step, span.toMs - span.fromMs, clock);
   if (live) return { ...stream, live };
   return {
-    series: history.data ? fromColumnar(history.data, eventTime) : undefined,
+    series: history.data ? fromColumnar(history.data, clock.eventTime) : undefined,
     error: history.error ? history.error.message : null,
     loading: history.isPending,
     live,
   };
 }
 
-function useLiveStream(query: WidgetQuery | null, step: string, durationMs: number, eventTime: number | null) {
+function useLiveStream(query: WidgetQuery | null, step: string, durationMs: number, clock: EventClock) {
   const socket = useLiveSocket();
   const [state, setState] = useState<{ series?: LiveSeries; error: string | null }>({ error: null });
-  const eventTimeRef = useRef(eventTime);
+  const clockRef = useRef(clock);
   useEffect(() => {
-    eventTimeRef.current = eventTime;
-  }, [eventTime]);
+    clockRef.current = clock;
+  }, [clock]);
   const points = Math.min(1000, Math.max(1, Math.ceil(durationMs / stepMs(step))));
   const key = query ? JSON.stringify([query.metric, query.aggregate, query.groupBy, query.filters, step, points]) : null;
 
@@ -48,10 +48,11 @@ function useLiveStream(query: WidgetQuery | null, step: string, durationMs: numb
     return socket.subscribe({
       metric: query.metric, window: step, aggregate: query.aggregate, groupBy: query.groupBy, filters: query.filters, points,
     }, (event) => {
-      if (event.kind === 'snapshot') setState({ series: fromSnapshot(event.step, event.series, eventTimeRef.current), error: null });
+      const arrival = eventTimeAt(clockRef.current, Date.now());
+      if (event.kind === 'snapshot') setState({ series: fromSnapshot(event.step, event.series, arrival), error: null });
       else if (event.kind === 'error') setState((s) => ({ ...s, error: event.message }));
       else setState((s) => (s.series ? {
-        series: applyChanges(s.series, event.points, eventTimeRef.current, Date.now() - durationMs),
+        series: applyChanges(s.series, event.points, arrival, Date.now() - durationMs),
         error: null,
       } : s));
     });

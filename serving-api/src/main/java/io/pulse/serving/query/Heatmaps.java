@@ -25,6 +25,9 @@ public class Heatmaps {
     public record HourByWeekday(String metric, String aggregate, double[][] values) { }
 
     private static final long MAX_WEEKDAY_RANGE_MILLIS = 400L * 24 * 3_600_000;
+    private static final long HOUR_MILLIS = 3_600_000;
+    /** How far back an hour may still lack its row: the current one, and the one that just closed. */
+    private static final java.time.Duration UNWRITTEN_HOURS = java.time.Duration.ofHours(2);
 
     private final QueryEngine engine;
 
@@ -81,7 +84,10 @@ public class Heatmaps {
         return varianceX == 0 || varianceY == 0 ? Double.NaN : covariance / Math.sqrt(varianceX * varianceY);
     }
 
-    /** Merges the hourly rows of {@code metric} into the 7 × 24 cells they fall in, then reads the aggregate. */
+    /**
+     * Merges the hourly rows of {@code metric} into the 7 × 24 cells they fall in (for the last hours, whose
+     * rows may not be written yet, their minute rows), then reads the aggregate.
+     */
     public HourByWeekday hourByWeekday(String tenant, String metric, Instant from, Instant to, Aggregate aggregate) {
         List<RollupAggregate.Merger> cells = new ArrayList<>(7 * 24);
         for (int i = 0; i < 7 * 24; i++) {
@@ -90,11 +96,24 @@ public class Heatmaps {
         if (to.toEpochMilli() - from.toEpochMilli() > MAX_WEEKDAY_RANGE_MILLIS) {
             throw new QueryException("range too large: at most 400 days");
         }
+        java.util.Set<Long> written = new java.util.HashSet<>();
         engine.rows(tenant, new SeriesQuery(metric, from, to, Granularity.ONE_HOUR, aggregate, List.of(), List.of(), 0),
                 Granularity.ONE_HOUR, (group, time, row) -> {
-                    ZonedDateTime utc = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC);
-                    row.mergeInto(cells.get((utc.getDayOfWeek().getValue() - 1) * 24 + utc.getHour()));
+                    written.add(time);
+                    row.mergeInto(cells.get(cell(time)));
                 });
+        // the job writes an hour's row when the hour closes: until then its minutes stand in for it, so
+        // the current hour (and a just-closed one not yet written) shows too
+        Instant recent = Instant.ofEpochMilli(Math.max(from.toEpochMilli(),
+                to.minus(UNWRITTEN_HOURS).toEpochMilli() / HOUR_MILLIS * HOUR_MILLIS));
+        if (recent.isBefore(to)) {
+            engine.rows(tenant, new SeriesQuery(metric, recent, to, Granularity.ONE_MINUTE, aggregate, List.of(), List.of(), 0),
+                    Granularity.ONE_MINUTE, (group, time, row) -> {
+                        if (!written.contains(time / HOUR_MILLIS * HOUR_MILLIS)) {
+                            row.mergeInto(cells.get(cell(time)));
+                        }
+                    });
+        }
         double[][] values = new double[7][24];
         for (int day = 0; day < 7; day++) {
             for (int hour = 0; hour < 24; hour++) {
@@ -103,6 +122,11 @@ public class Heatmaps {
             }
         }
         return new HourByWeekday(metric, aggregate.code(), values);
+    }
+
+    private static int cell(long time) {
+        ZonedDateTime utc = Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC);
+        return (utc.getDayOfWeek().getValue() - 1) * 24 + utc.getHour();
     }
 
     /** A matrix as rows of cells, the undefined ones (NaN: a constant or empty series) as null. */

@@ -95,6 +95,23 @@ class HeatmapsAndCatalogIT {
     }
 
     @Test
+    void countsTheMinutesOfRecentHoursWhoseHourlyRowIsNotWrittenYet() throws Exception {
+        RollupRows rows = new RollupRows(url, POSTGRES.user(), POSTGRES.password());
+        Instant sunday22 = MONDAY.plus(Duration.ofDays(6)).plus(Duration.ofHours(22));
+        rows.write(Granularity.ONE_HOUR, "acme", "recent", Map.of(), sunday22, filled(5, 1), 1);
+        // minutes of the written hour are in its row already; those of the next hour have no row yet
+        rows.write(Granularity.ONE_MINUTE, "acme", "recent", Map.of(), sunday22.plusSeconds(60), filled(5, 1), 1);
+        for (int minute = 0; minute < 3; minute++) {
+            rows.write(Granularity.ONE_MINUTE, "acme", "recent", Map.of(), sunday22.plus(Duration.ofMinutes(60 + minute)),
+                    filled(2, 1), 1);
+        }
+        Heatmaps.HourByWeekday matrix = context.getBean(Heatmaps.class).hourByWeekday("acme", "recent", MONDAY,
+                MONDAY.plus(Duration.ofDays(7)), Aggregate.COUNT);
+        assertThat(matrix.values()[6][22]).isEqualTo(5);
+        assertThat(matrix.values()[6][23]).isEqualTo(6);
+    }
+
+    @Test
     void listsATenantsMetricsWithTheirMostFrequentDimensionValues() {
         List<MetricCatalog.Metric> metrics = context.getBean(MetricCatalog.class).metrics("acme", MONDAY, 1);
         assertThat(metrics).extracting(MetricCatalog.Metric::name).containsExactly("errors", "latency", "requests");

@@ -1,0 +1,215 @@
+// End-to-end: the built dashboard, served by the devstack (embedded PostgreSQL, Redis and broker, the
+// rollup job on a MiniCluster, serving-api, the local OIDC provider), driven in headless Chromium.
+// Run by devstack's DashboardEndToEndIT, which starts the devstack and passes its addresses.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { accessibilityViolations, api, ARTIFACTS, BASE, ingest, launch, launchProfile, signIn, token, unique, until } from './support.mjs';
+
+const DEMO = 'Demo: shop overview';
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openDemo(page) {
+  await page.getByRole('link', { name: DEMO }).click();
+  await page.getByRole('heading', { name: DEMO }).waitFor();
+  const line = page.getByRole('img', { name: /^Line chart of checkout\.latency_ms p95/ });
+  await until(async () => Number(await line.getAttribute('data-point-count')) > 0, { what: 'points on the live line chart' });
+}
+
+describe('a viewer', () => {
+  it('logs in, sees tenant and role, watches a live dashboard, and may not edit it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await signIn(context, 'viewer@acme');
+    const header = page.getByRole('banner');
+    assert.equal(await header.getByTitle('Tenant').textContent(), 'acme');
+    assert.equal(await header.getByText('viewer', { exact: true }).count(), 1);
+    await openDemo(page);
+    await page.getByRole('img', { name: /^Bar chart of page\.views/ }).waitFor();
+    await page.getByRole('img', { name: /^Correlation heatmap/ }).waitFor();
+    await page.getByRole('img', { name: /^Hour of day by weekday heatmap/ }).waitFor();
+    assert.match(await page.locator('.status-bar').textContent(), /Live.*Last update: .* ago.*Data freshness \(acme\): .* behind/);
+
+    assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0, 'no edit control for a viewer');
+    assert.equal(await page.getByRole('button', { name: /as CSV$/ }).count(), 0, 'a viewer may not export');
+    // the server stays the authority: the same edit sent directly is refused
+    const status = await page.evaluate(async (name) => {
+      const session = await (await fetch('/v2/session')).json();
+      const list = await (await fetch('/v2/dashboards?limit=200')).json();
+      const demo = list.items.find((d) => d.name === name);
+      const response = await fetch(`/v2/dashboards/${demo.id}`, {
+        method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': session.csrfToken },
+        body: JSON.stringify({ ...demo, name: 'taken over' }),
+      });
+      return response.status;
+    }, DEMO);
+    assert.equal(status, 403);
+
+    // a shared link reproduces the view: range and filter from the address survive a reload
+    await page.getByLabel('Time range').selectOption('1h');
+    await page.getByLabel('Filter').fill('region:eq:eu-west');
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    await page.reload();
+    await page.getByRole('heading', { name: DEMO }).waitFor();
+    assert.equal(await page.getByLabel('Time range').inputValue(), '1h');
+    await page.getByRole('button', { name: 'Remove filter region:eq:eu-west' }).waitFor();
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it('gets readable themes, accessible controls, and a layout without sideways scrolling on a phone', async () => {
+    for (const [theme, width] of [['light', 1440], ['dark', 1440], ['light', 390], ['dark', 390]]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+      const page = await signIn(context, 'editor@acme');
+      await openDemo(page);
+      await page.getByRole('img', { name: /^Correlation heatmap/ }).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), theme, 'follows the system setting');
+      assert.deepEqual(await accessibilityViolations(page), [], `${theme} at ${width} px`);
+      await page.screenshot({ path: `${ARTIFACTS}/dashboard-${theme}-${width}.png`, fullPage: true });
+      if (width < 400) {
+        await page.setViewportSize({ width: 360, height: 900 });
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'no horizontal scrolling at 360 px');
+      }
+      assert.deepEqual(page.problems, []);
+      await context.close();
+    }
+  });
+
+  it('switches to dark mode and keeps the choice', async () => {
+    const context = await browser.newContext({ colorScheme: 'light' });
+    const page = await signIn(context, 'viewer@acme');
+    await page.getByRole('button', { name: 'Dark mode' }).click();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.reload();
+    await page.getByRole('banner').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.equal(await page.getByRole('button', { name: 'Dark mode' }).getAttribute('aria-pressed'), 'true');
+    await context.close();
+  });
+});
+
+describe('an editor', () => {
+  it('creates a dashboard and a widget, saves, finds both after a reload, and exports CSV and PDF', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    const page = await signIn(context, 'editor@acme');
+    const name = unique('E2E ');
+    await page.getByLabel('New dashboard').fill(name);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name }).waitFor();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Add widget' }).click();
+    const form = page.getByRole('form', { name: 'Widget' });
+    await form.getByLabel('Title').fill('Checkout median');
+    await form.getByLabel('Metric').fill('checkout.latency_ms');
+    await form.getByLabel('Aggregate').selectOption('p50');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { name }).waitFor();
+    const chart = page.getByRole('img', { name: 'Line chart of checkout.latency_ms p50' });
+    await until(async () => Number(await chart.getAttribute('data-point-count')) > 0, { what: 'the new widget’s points' });
+
+    const csvDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Checkout median as CSV' }).click();
+    const csv = await readFile(await (await csvDownload).path(), 'utf8');
+    const lines = csv.trim().split('\r\n');
+    assert.equal(lines[0], 'time,p50');
+    assert.ok(lines.length > 1, 'rows under the header');
+    assert.match(lines[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,\d+(\.\d+)?$/);
+
+    const pdfDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export PDF' }).click();
+    const pdf = await readFile(await (await pdfDownload).path());
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.includes(name), 'the title is in the PDF');
+    assert.ok(pdf.includes('Checkout median'), 'the widget title is in the PDF');
+    assert.match(pdf.subarray(pdf.length - 64).toString('latin1'), /%%EOF\s*$/);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+
+  it('shows a dashboard named like markup as text and runs nothing', async () => {
+    const markup = '<img src=x onerror=alert(1)>';
+    const created = await api('POST', '/v2/dashboards', await token('acme-editor'),
+      { name: markup, defaultRange: 'PT15M', refreshSeconds: 10, widgets: [] });
+    const context = await browser.newContext();
+    const page = await signIn(context, 'viewer@acme');
+    await page.getByRole('link', { name: markup }).first().waitFor();
+    await page.goto(`${BASE}/?dashboard=${created.id}`);
+    await page.getByRole('heading', { name: markup }).waitFor();
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(page.problems, []); // an alert would be listed here
+    await context.close();
+  });
+});
+
+describe('live data', () => {
+  it('shows an event published through the pipeline as a new point, and a late correction as a revised one', async () => {
+    const metric = unique('e2e.latency_');
+    const created = await api('POST', '/v2/dashboards', await token('acme-editor'), {
+      name: unique('Live '), defaultRange: 'PT5M', refreshSeconds: 0,
+      widgets: [{ type: 'line', title: 'Latency sum', query: { metric, aggregate: 'sum', step: '10s' }, x: 0, y: 0, w: 12, h: 4 }],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signIn(context, 'editor@acme');
+    await page.goto(`${BASE}/?dashboard=${created.id}`);
+    await page.getByText('No data in this time range').waitFor();
+
+    const now = Date.now();
+    await ingest([{ metric, timestamp: now, value: 5 }]);
+    const chart = page.getByRole('img', { name: `Line chart of ${metric} sum` });
+    await chart.waitFor({ timeout: 60_000 });
+    await until(async () => Number(await chart.getAttribute('data-point-count')) === 1, { what: 'the published point' });
+    assert.equal(await chart.getAttribute('data-revised-count'), '0');
+
+    // the same window, after the job has written it: merged as a correction of the stored row
+    await ingest([{ metric, timestamp: now, value: 7 }]);
+    await until(async () => Number(await chart.getAttribute('data-revised-count')) === 1, { timeoutMs: 90_000, what: 'the revised point' });
+    await page.locator('.revised-point').first().hover();
+    await page.getByText('revised by a late correction').waitFor();
+    assert.match(await page.locator('.chart-tooltip').textContent(), /12/);
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  });
+});
+
+describe('the installed app', () => {
+  it('has an installable manifest and opens offline after a first visit, saying it is offline', async () => {
+    // a profile on disk: Chromium does not offer installation in an incognito-like context
+    const context = await launchProfile();
+    const page = await signIn(context, 'viewer@acme');
+    await openDemo(page);
+    const manifest = await (await fetch(`${BASE}/manifest.webmanifest`)).json();
+    assert.equal(manifest.display, 'standalone');
+    assert.ok(manifest.icons.some((i) => i.sizes === '512x512') && manifest.icons.some((i) => i.sizes === '192x192'));
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors, []);
+
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await until(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { what: 'the service worker controlling the page' });
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/You are offline/).waitFor(); // the app shell came from the service worker's cache
+
+    // a visit under the service worker keeps each answer: offline, the app opens with the last data
+    await context.setOffline(false);
+    await page.reload();
+    await openDemo(page);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText(/You are offline/).waitFor();
+    await page.getByRole('banner').getByTitle('Tenant').waitFor();
+    await page.getByRole('heading', { name: DEMO }).waitFor();
+    await page.getByRole('img', { name: /^Correlation heatmap/ }).waitFor();
+    await context.close();
+  });
+});
