@@ -40,8 +40,9 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/(oauth|logout|v1|v2|graphql|openapi|health)/],
         runtimeCaching: [{
           // the last data each screen showed, so the app opens offline with it (cleared at logout)
+          // not the freshness poll: a stale answer would misstate how current the data is
           urlPattern: ({ url, request }) => request.method === 'GET' && /^\/v[12]\//.test(url.pathname)
-            && !url.pathname.startsWith('/v1/stream'),
+            && !url.pathname.startsWith('/v1/stream') && url.pathname !== '/v2/freshness',
           handler: 'NetworkFirst',
           options: { cacheName: 'pulse-api', networkTimeoutSeconds: 5, expiration: { maxEntries: 200 } },
         }],

@@ -56,7 +56,8 @@ export function App() {
           <UserBadge session={session.data} />
         </div>
       </header>
-      <OfflineBanner />
+      {/* the freshness poll is never answered from the cache: failing at the network level, it means offline */}
+      <OfflineBanner forced={freshness.isError && !(freshness.error instanceof ApiError)} />
       <ConnectionStatusBar freshness={freshness.data} />
       <div id="content">
         {view.dashboard

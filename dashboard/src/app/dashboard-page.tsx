@@ -47,7 +47,7 @@ export function DashboardPage({ id, view, setView, session, palette, clock }: Pr
           const refresh = view.refresh ?? dashboard.refreshSeconds;
           return <Widget key={JSON.stringify([range, view.filters, widget.query, widget.type])} widget={widget} range={range}
             filters={view.filters} refreshMs={refresh ? refresh * 1000 : false} clock={clock}
-            palette={palette} canExport={can(session, 'exports:create')} />;
+            palette={palette} canExport={can(session, 'exports:create')} tenant={session.tenant} />;
         }} />
     </div>
   );

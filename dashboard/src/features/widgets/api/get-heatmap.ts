@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/lib/api-client';
+import { resolve, type TimeRange } from '@/lib/time-range';
 import type { WidgetQuery } from '@/lib/widget-query';
 
 export type Matrix = Schemas['HeatmapController.Matrix'];
@@ -27,11 +28,21 @@ export async function getHeatmap(request: HeatmapRequest): Promise<Matrix> {
   return answer as Matrix;
 }
 
-export const heatmapQueryOptions = (request: HeatmapRequest, refreshMs: number | false) => queryOptions({
-  queryKey: ['heatmap', request],
-  queryFn: () => getHeatmap(request),
+/** A matrix with the instants it was computed for, so an export asks for exactly what is shown. */
+export interface DrawnMatrix {
+  matrix: Matrix;
+  request: HeatmapRequest;
+}
+
+/** Each fetch (and refresh) takes the range anew, so a range relative to now moves with the clock. */
+export const heatmapQueryOptions = (query: WidgetQuery, range: TimeRange, refreshMs: number | false) => queryOptions({
+  queryKey: ['heatmap', query, range],
+  queryFn: async (): Promise<DrawnMatrix> => {
+    const request = { query, ...resolve(range, Date.now()) };
+    return { matrix: await getHeatmap(request), request };
+  },
   refetchInterval: refreshMs,
 });
 
-export const useHeatmap = (request: HeatmapRequest, refreshMs: number | false) =>
-  useQuery(heatmapQueryOptions(request, refreshMs));
+export const useHeatmap = (query: WidgetQuery, range: TimeRange, refreshMs: number | false) =>
+  useQuery(heatmapQueryOptions(query, range, refreshMs));

@@ -9,7 +9,7 @@ import { Widget, type WidgetProps } from './widget';
 const NOW = Date.parse('2026-11-30T12:00:00Z');
 const base: Omit<WidgetProps, 'widget'> = {
   range: { kind: 'relative', last: '15m' }, filters: ['device:eq:web'], refreshMs: false, clock: { eventTime: NOW, lagMs: 0 },
-  palette: PALETTES.light, canExport: true,
+  palette: PALETTES.light, canExport: true, tenant: 'acme',
 };
 const line = { type: 'line', title: 'Latency by region', query: { metric: 'checkout.latency_ms', aggregate: 'p95', groupBy: 'region' } };
 
@@ -44,6 +44,21 @@ describe('Widget', () => {
     act(() => socket.receive({ type: 'delta', sub: subscribe.sub, seq: 3, cursor: '3-0', points: [{ group: { region: 'eu' }, time: NOW - 60_000, value: 125, events: 3 }] }));
     expect(chart).toHaveAttribute('data-revised-count', '1');
     expect(screen.getByText('Live')).toBeInTheDocument();
+  });
+
+  it('opens with the series it showed last (offline, or before the snapshot), kept per tenant', () => {
+    const first = renderWithApp(<Widget widget={line} {...base} />);
+    act(() => first.harness.last().open());
+    const sub = first.harness.last().framesOfType('subscribe')[0]!.sub;
+    act(() => first.harness.last().receive({ type: 'snapshot', sub, seq: 1, cursor: '1-0', step: '10s', series: [
+      { group: { region: 'eu' }, events: 2, points: [{ time: NOW - 60_000, value: 120 }, { time: NOW - 50_000, value: 130 }] }] }));
+    first.unmount();
+
+    renderWithApp(<Widget widget={line} {...base} />); // no socket opened: as offline
+    expect(screen.getByRole('img', { name: /Line chart/ })).toHaveAttribute('data-point-count', '2');
+    first.unmount();
+    renderWithApp(<Widget widget={line} {...base} tenant="globex" />);
+    expect(screen.getByRole('status')).toHaveTextContent('Loading'); // another tenant's is never shown
   });
 
   it('says so when the range has no data, and shows a refused subscription as an error', () => {

@@ -26,6 +26,8 @@ export interface WidgetProps {
   filters: string[];
   refreshMs: number | false;
   clock: EventClock;
+  /** the caller's tenant: a widget's saved data is kept per tenant */
+  tenant: string;
   palette: Palette;
   canExport: boolean;
 }
@@ -39,8 +41,8 @@ export function Widget(props: WidgetProps) {
     : <SeriesWidget {...props} range={range} query={query} />;
 }
 
-function SeriesWidget({ widget, range, clock, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
-  const { series, error, loading, live } = useWidgetSeries(query, range, clock);
+function SeriesWidget({ widget, range, clock, tenant, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
+  const { series, error, loading, live } = useWidgetSeries(query, range, clock, tenant);
   const eventTime = clock.eventTime;
   const unit = unitOf(query.metric, query.aggregate);
   const groups = query.groupBy.length ? ` by ${query.groupBy.join(', ')}` : '';
@@ -65,21 +67,20 @@ function SeriesWidget({ widget, range, clock, palette, canExport, query }: Widge
 }
 
 function HeatmapWidget({ widget, range, refreshMs, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
-  // the range is taken when the range or refresh changes, so every refresh asks for the same instants
-  const [span] = useState(() => resolve(range, Date.now()));
-  const request = { query, fromMs: span.fromMs, toMs: span.toMs };
-  const heatmap = useHeatmap(request, refreshMs);
+  const heatmap = useHeatmap(query, range, refreshMs);
   const correlation = query.view === 'correlation';
   const label = correlation ? `Correlation heatmap of ${query.metrics.join(', ')}`
     : `Hour of day by weekday heatmap of ${query.metric} ${query.aggregate}`;
-  const hasData = heatmap.data?.values.some((row) => (row as (number | null)[]).some((v) => v !== null));
+  const matrix = heatmap.data?.matrix;
+  const hasData = matrix?.values.some((row) => (row as (number | null)[]).some((v) => v !== null));
   const state: WidgetState = heatmap.isPending ? { kind: 'loading' }
     : heatmap.error ? { kind: 'error', message: heatmap.error.message, retry: () => void heatmap.refetch() }
     : hasData ? { kind: 'ready' } : { kind: 'empty' };
+  const drawn = heatmap.data?.request;
   return (
     <WidgetFrame title={widget.title} state={state}
-      actions={canExport && <CsvButton title={widget.title} url={() => heatmapCsvUrl(request)} />}>
-      {heatmap.data && <HeatmapChart matrix={heatmap.data} diverging={correlation} palette={palette} label={label}
+      actions={canExport && drawn && <CsvButton title={widget.title} url={() => heatmapCsvUrl(drawn)} />}>
+      {matrix && <HeatmapChart matrix={matrix} diverging={correlation} palette={palette} label={label}
         unit={correlation ? '' : unitOf(query.metric, query.aggregate)} />}
     </WidgetFrame>
   );

@@ -45,7 +45,7 @@ class DashboardEndToEndIT {
     }
 
     private static int run(String url, String tokenEndpoint, Path artifacts, Path log) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec", "--test-concurrency=1",
+        ProcessBuilder builder = new ProcessBuilder(List.of("node", "--test", "--test-force-exit", "--test-reporter=spec", "--test-concurrency=1",
                 "e2e/dashboard.e2e.test.mjs"))
                 .directory(DASHBOARD.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PULSE_URL", url);
