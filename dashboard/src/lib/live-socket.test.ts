@@ -106,6 +106,21 @@ describe('LiveSocket', () => {
     expect(events.map((e) => e.kind)).toEqual(['snapshot', 'snapshot']);
   });
 
+  it('sends a subscribe again when no answer comes (a frame lost on the way), and only then', () => {
+    const { harness, events } = started();
+    const socket = harness.last();
+    socket.open();
+    const lost = socket.framesOfType('subscribe')[0]!.sub;
+    expect(harness.timers.map((t) => t.ms)).toEqual([10_000]);
+    harness.fireTimer();
+    expect(socket.framesOfType('unsubscribe')).toEqual([{ type: 'unsubscribe', sub: lost }]);
+    const again = socket.framesOfType('subscribe').at(-1)!;
+    expect(again.sub).not.toBe(lost);
+    socket.receive({ type: 'snapshot', sub: again.sub, seq: 1, cursor: '1-0', step: '10s', series: [] });
+    expect(events.map((e) => e.kind)).toEqual(['snapshot']);
+    expect(harness.timers).toHaveLength(0); // answered: nothing more is sent
+  });
+
   it('passes other errors to the subscriber', () => {
     const { harness, events } = started();
     harness.last().open();

@@ -57,6 +57,8 @@ export interface SocketLike {
 
 export interface LiveSocketOptions {
   createSocket?: (url: string) => SocketLike;
+  /** how long a subscribe may go unanswered before it is sent again */
+  answerTimeoutMs?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   random?: () => number;
@@ -71,6 +73,8 @@ interface Subscription {
   listener: (event: LiveEvent) => void;
   seq: number;
   cursor: string | null;
+  /** the timer that sends the subscribe again if no answer comes */
+  unanswered: unknown;
 }
 
 const OPEN = 1;
@@ -88,6 +92,7 @@ export class LiveSocket {
   constructor(private readonly url: string, options: LiveSocketOptions = {}) {
     this.options = {
       createSocket: options.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike),
+      answerTimeoutMs: options.answerTimeoutMs ?? 10_000,
       initialBackoffMs: options.initialBackoffMs ?? 500,
       maxBackoffMs: options.maxBackoffMs ?? 30_000,
       random: options.random ?? Math.random,
@@ -99,13 +104,14 @@ export class LiveSocket {
 
   /** Starts a live subscription; the returned function stops it. The socket opens with the first one. */
   subscribe(query: LiveQuery, listener: (event: LiveEvent) => void): () => void {
-    const subscription: Subscription = { id: this.newId(), query, listener, seq: 0, cursor: null };
+    const subscription: Subscription = { id: this.newId(), query, listener, seq: 0, cursor: null, unanswered: null };
     this.subscriptions.set(subscription.id, subscription);
     if (this.socket?.readyState === OPEN) this.sendSubscribe(subscription);
     else if (!this.socket && !this.timer) this.connect();
     return () => {
       const current = [...this.subscriptions.values()].find((s) => s === subscription);
       if (!current) return;
+      this.answered(current);
       this.subscriptions.delete(current.id);
       if (this.socket?.readyState === OPEN) this.send({ type: 'unsubscribe', sub: current.id });
     };
@@ -123,6 +129,7 @@ export class LiveSocket {
 
   close(): void {
     this.stopped = true;
+    this.subscriptions.forEach((s) => this.answered(s));
     if (this.timer) this.options.clearTimer(this.timer);
     this.timer = null;
     this.socket?.close(1000);
@@ -147,6 +154,7 @@ export class LiveSocket {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.subscriptions.forEach((s) => this.answered(s)); // sent again when the socket is back
       if (this.stopped) return;
       const attempt = this.status.attempt + 1;
       this.setStatus({ state: 'reconnecting', attempt });
@@ -165,6 +173,17 @@ export class LiveSocket {
     const frame: Record<string, unknown> = { type: 'subscribe', sub: subscription.id, metric, window, aggregate, groupBy, filters, points };
     if (subscription.seq > 0 && subscription.cursor) frame.resume = { seq: subscription.seq, cursor: subscription.cursor };
     this.send(frame);
+    // every subscribe is answered (snapshot, resumed or error); a frame lost on the way gets sent again
+    this.answered(subscription);
+    subscription.unanswered = this.options.setTimer(() => {
+      subscription.unanswered = null;
+      if (this.subscriptions.get(subscription.id) === subscription && this.socket?.readyState === OPEN) this.restart(subscription);
+    }, this.options.answerTimeoutMs);
+  }
+
+  private answered(subscription: Subscription): void {
+    if (subscription.unanswered) this.options.clearTimer(subscription.unanswered);
+    subscription.unanswered = null;
   }
 
   private send(frame: Record<string, unknown>): void {
@@ -179,6 +198,7 @@ export class LiveSocket {
       return; // not ours to understand; the server only sends JSON
     }
     const subscription = typeof frame.sub === 'string' ? this.subscriptions.get(frame.sub) : undefined;
+    if (subscription) this.answered(subscription);
     switch (frame.type) {
       case 'snapshot':
         if (!subscription) return;

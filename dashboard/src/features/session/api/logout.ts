@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { env } from '@/config/env';
 import { csrfHeader, setCsrfToken } from '@/lib/api-client';
 import { navigation } from '@/lib/navigation';
-import { forgetSavedSeries } from '@/lib/saved-series';
+import { forgetSavedData } from '@/lib/saved-data';
 
 /**
  * Ends the session here (POST /logout, asking for JSON: the answer names the provider's end-session
@@ -15,7 +15,7 @@ export async function logout(): Promise<string> {
   });
   setCsrfToken(null);
   if ('caches' in window) await caches.delete('pulse-api');
-  forgetSavedSeries();
+  forgetSavedData();
   const body = response.ok ? ((await response.json()) as { redirect?: unknown }) : {};
   return typeof body.redirect === 'string' ? body.redirect : '/';
 }

@@ -1,5 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { api, unwrap, type Schemas } from '@/lib/api-client';
+import { saveData, savedData } from '@/lib/saved-data';
 import { resolve, type TimeRange } from '@/lib/time-range';
 import type { WidgetQuery } from '@/lib/widget-query';
 
@@ -44,5 +46,15 @@ export const heatmapQueryOptions = (query: WidgetQuery, range: TimeRange, refres
   refetchInterval: refreshMs,
 });
 
-export const useHeatmap = (query: WidgetQuery, range: TimeRange, refreshMs: number | false) =>
-  useQuery(heatmapQueryOptions(query, range, refreshMs));
+/** `savedKey`: where the last matrix is kept, shown until (or, offline, instead of) a fresh one. */
+export function useHeatmap(query: WidgetQuery, range: TimeRange, refreshMs: number | false, savedKey: string) {
+  const answer = useQuery({
+    ...heatmapQueryOptions(query, range, refreshMs),
+    initialData: () => savedData<DrawnMatrix>(savedKey),
+    initialDataUpdatedAt: 0, // stale at once: fetched on mount all the same
+  });
+  useEffect(() => {
+    if (answer.data) saveData(savedKey, answer.data);
+  }, [savedKey, answer.data]);
+  return answer;
+}

@@ -126,6 +126,18 @@ describe('Widget', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('missing permission exports:create');
   });
 
+  it('keeps showing the last matrix it drew when the server cannot be reached', async () => {
+    const heatmap = { type: 'heatmap', title: 'By hour', query: { view: 'hour-by-weekday', metric: 'api.requests' } };
+    fakeApi({ 'GET /v2/heatmaps/hour-by-weekday/api.requests': { body: { rows: ['mon'], columns: ['00'], values: [[4]] } } });
+    const first = renderWithApp(<Widget widget={heatmap} {...base} />);
+    await screen.findByRole('img', { name: /Hour of day/ });
+    first.unmount();
+    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
+    renderWithApp(<Widget widget={heatmap} {...base} />);
+    expect(screen.getByRole('img', { name: /Hour of day/ })).toHaveAttribute('data-cell-count', '1');
+    vi.unstubAllGlobals();
+  });
+
   it('draws heatmaps with a legend and exact values, and offers a retry after an error', async () => {
     let fail = true;
     fakeApi({ 'GET /v2/heatmaps/hour-by-weekday/api.requests': () => (fail ? { status: 500, body: { detail: 'database down' } }

@@ -66,16 +66,18 @@ function SeriesWidget({ widget, range, clock, tenant, palette, canExport, query 
   );
 }
 
-function HeatmapWidget({ widget, range, refreshMs, palette, canExport, query }: WidgetProps & { query: WidgetQuery }) {
-  const heatmap = useHeatmap(query, range, refreshMs);
+function HeatmapWidget({ widget, range, refreshMs, palette, canExport, query, tenant }: WidgetProps & { query: WidgetQuery }) {
+  const heatmap = useHeatmap(query, range, refreshMs, JSON.stringify([tenant, 'heatmap', query, range]));
   const correlation = query.view === 'correlation';
   const label = correlation ? `Correlation heatmap of ${query.metrics.join(', ')}`
     : `Hour of day by weekday heatmap of ${query.metric} ${query.aggregate}`;
   const matrix = heatmap.data?.matrix;
   const hasData = matrix?.values.some((row) => (row as (number | null)[]).some((v) => v !== null));
+  // a matrix once drawn stays while a refresh fails (offline: the last one this browser saved)
   const state: WidgetState = heatmap.isPending ? { kind: 'loading' }
+    : hasData ? { kind: 'ready' }
     : heatmap.error ? { kind: 'error', message: heatmap.error.message, retry: () => void heatmap.refetch() }
-    : hasData ? { kind: 'ready' } : { kind: 'empty' };
+    : { kind: 'empty' };
   const drawn = heatmap.data?.request;
   return (
     <WidgetFrame title={widget.title} state={state}

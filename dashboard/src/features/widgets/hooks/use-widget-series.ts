@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveSocket } from '@/lib/live-context';
 import { applyChanges, eventTimeAt, fromSnapshot, type EventClock, type LiveSeries } from '@/lib/live-series';
-import { savedSeries, saveSeries } from '@/lib/saved-series';
+import { savedSeries, saveSeries } from '@/lib/saved-data';
 import { pickStep, resolve, stepMs, type TimeRange } from '@/lib/time-range';
 import type { WidgetQuery } from '@/lib/widget-query';
 import { useSeries, type SeriesRequest } from '../api/get-series';
