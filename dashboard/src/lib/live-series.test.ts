@@ -64,6 +64,11 @@ describe('live series', () => {
     expect(next.groups.get('eu')).not.toBe(series.groups.get('eu'));
   });
 
+  it('draws a value that was final on arrival as final, though the last freshness answer runs behind', () => {
+    const series = fromSnapshot('10s', [{ group: EU, events: 1, points: [{ time: 0, value: 1 }] }], 10_000 + OUT_OF_ORDERNESS_MS);
+    expect(chartRows(series, 5_000).rows).toEqual([{ time: 0, eu: 1 }]);
+  });
+
   it('splits each group into a solid final line and a dashed provisional tail that joins it', () => {
     const eventTime = 30_000 + OUT_OF_ORDERNESS_MS; // windows up to 20 s are closed, 30 s is open
     let series = fromSnapshot('10s', [{ group: EU, events: 3, points: [{ time: 0, value: 1 }, { time: 10_000, value: 2 }, { time: 20_000, value: 3 }, { time: 30_000, value: 4 }] }], eventTime);

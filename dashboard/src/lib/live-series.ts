@@ -125,7 +125,9 @@ export function chartRows(series: LiveSeries, eventTime: number | null): { rows:
   const keys = [...series.groups.keys()];
   for (const g of series.groups.values()) {
     const times = [...g.points.keys()].sort((a, b) => a - b);
-    const firstOpen = times.findIndex((t) => isProvisional(t, series.stepMs, eventTime));
+    // open: its value came before the window closed, and the event time known now does not say it has
+    // (a point stamped final on arrival is never drawn provisional by a freshness answer running behind)
+    const firstOpen = times.findIndex((t) => !g.points.get(t)!.settled && isProvisional(t, series.stepMs, eventTime));
     times.forEach((time, index) => {
       const row = byTime.get(time) ?? { time };
       const point = g.points.get(time)!;

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatShort } from '@/lib/format';
-import { chartRows, isProvisional, type ChartRow, type LiveSeries } from '@/lib/live-series';
+import { chartRows, type ChartRow, type LiveSeries } from '@/lib/live-series';
 import type { Palette } from '@/lib/palette';
 import { SeriesTooltip } from './series-tooltip';
 
@@ -39,7 +39,7 @@ export const LineChartWidget = memo(function LineChartWidget({ series, eventTime
               <SeriesTooltip time={time} stepLabel={series.step} unit={unit} aggregate={aggregate}
                 entries={keys.filter((k) => row[k] != null || row[`${k}~`] != null).map((k, i) => ({
                   name: k, value: row[k] ?? row[`${k}~`], color: colorOf(palette, keys.indexOf(k) ?? i),
-                  provisional: isProvisional(time, series.stepMs, eventTime), revised: row[`${k}!`] === 1,
+                  provisional: row[k] == null, revised: row[`${k}!`] === 1, // only on the dashed tail
                 }))} />
             );
           }} />
