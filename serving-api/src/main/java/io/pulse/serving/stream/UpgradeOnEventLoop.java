@@ -3,42 +3,38 @@ package io.pulse.serving.stream;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterContinuation;
+import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.http.server.netty.NettyHttpRequest;
-import io.netty.util.concurrent.EventExecutor;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Finishes WebSocket upgrades on the connection's event loop. Micronaut 4.10 writes the 101 and switches the
- * pipeline to WebSocket on whichever thread completes the upgrade's filter chain, and it adds the frame
- * decoder and sends the 101 before it takes the HTTP handler out: when that thread is not the event loop, a
- * frame the client sends at once can reach the HTTP handler and is lost ("No request state present").
- * Authentication may finish elsewhere (a JWKS fetched over HTTP, an API key looked up on the blocking pool),
- * and so may answers: micronaut-session saves a session on every request that has one (reading it touched
- * its last access), so a session-cookie upgrade's answer completes on the Redis client's thread, after every
- * filter inside the session filter. This filter is the outermost, so its answer half runs last and hands the
- * answer to the upgrade on the event loop. Fixed upstream by micronaut-core PR 12528, not in the 4.10 line;
- * drop this with it.
+ * Finishes WebSocket upgrades on the connection's event loop. When authentication completed elsewhere
+ * (a JWKS fetched over HTTP, an API key looked up on the blocking pool), Micronaut 4.10 wrote the 101 from
+ * that thread while the pipeline was still HTTP, and a frame the client sent at once was lost ("No request
+ * state present"). Fixed upstream by micronaut-core PR 12528, not in the 4.10 line; drop this with it.
+ * {@link UpgradeAnswerOnEventLoop} does the same for the answer, which may also finish elsewhere.
  */
 @ServerFilter({"/v1/stream", "/graphql-ws"})
 public class UpgradeOnEventLoop implements Ordered {
 
-    @ResponseFilter
-    public Publisher<MutableHttpResponse<?>> backToEventLoop(HttpRequest<?> request, MutableHttpResponse<?> answer) {
-        if (request instanceof NettyHttpRequest<?> netty) {
-            EventExecutor loop = netty.getChannelHandlerContext().executor();
-            if (!loop.inEventLoop()) {
-                return Mono.create(sink -> loop.execute(() -> sink.success(answer)));
-            }
+    @RequestFilter
+    public Publisher<MutableHttpResponse<?>> backToEventLoop(HttpRequest<?> request,
+            FilterContinuation<Publisher<MutableHttpResponse<?>>> upgrade) {
+        if (request instanceof NettyHttpRequest<?> netty && !netty.getChannelHandlerContext().executor().inEventLoop()) {
+            return Mono.defer(() -> Mono.from(upgrade.proceed()))
+                    .subscribeOn(Schedulers.fromExecutor(netty.getChannelHandlerContext().executor()));
         }
-        return Mono.just(answer);
+        return upgrade.proceed();
     }
 
-    /** The first filter, so the last to see the answer: whatever ran inside it may have left the loop. */
+    /** The last filter: whatever ran before it may have moved the request off the loop. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return ServerFilterPhase.LAST.order();
     }
 }
