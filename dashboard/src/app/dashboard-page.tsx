@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import type { Dashboard } from '@/features/dashboards/api/get-dashboards';
 import { DashboardView } from '@/features/dashboards/components/dashboard-view';
 import { FilterBar } from '@/features/dashboards/components/filter-bar';
 import { TimeRangePicker } from '@/features/dashboards/components/time-range-picker';
@@ -28,12 +29,11 @@ export function DashboardPage({ id, view, setView, session, palette, clock }: Pr
       <DashboardView id={id} canEdit={can(session, 'dashboards:write')}
         onDeleted={() => setView({ ...view, dashboard: null })}
         actions={(dashboard) => {
-          const range = view.range ?? fromIsoDuration(dashboard.defaultRange);
+          const { range } = shownRange(view, dashboard);
           return <ExportPdfButton target={grid} header={{ title: dashboard.name, tenant: session.tenant, range: describe(range) }} />;
         }}
         toolbar={(dashboard) => {
-          const range = view.range ?? fromIsoDuration(dashboard.defaultRange);
-          const refresh = view.refresh ?? dashboard.refreshSeconds;
+          const { range, refresh } = shownRange(view, dashboard);
           return (
             <div className="toolbar">
               <TimeRangePicker key={JSON.stringify(range)} range={range} refresh={refresh}
@@ -43,12 +43,16 @@ export function DashboardPage({ id, view, setView, session, palette, clock }: Pr
           );
         }}
         renderWidget={(widget, dashboard) => {
-          const range = view.range ?? fromIsoDuration(dashboard.defaultRange);
-          const refresh = view.refresh ?? dashboard.refreshSeconds;
+          const { range, refresh } = shownRange(view, dashboard);
           return <Widget key={JSON.stringify([range, view.filters, widget.query, widget.type])} widget={widget} range={range}
             filters={view.filters} refreshMs={refresh ? refresh * 1000 : false} clock={clock}
             palette={palette} canExport={can(session, 'exports:create')} tenant={session.tenant} />;
         }} />
     </div>
   );
+}
+
+/** The range and refresh the address asks for, else the dashboard's own. */
+function shownRange(view: ViewState, dashboard: Dashboard) {
+  return { range: view.range ?? fromIsoDuration(dashboard.defaultRange), refresh: view.refresh ?? dashboard.refreshSeconds };
 }

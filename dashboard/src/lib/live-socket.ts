@@ -109,11 +109,11 @@ export class LiveSocket {
     if (this.socket?.readyState === OPEN) this.sendSubscribe(subscription);
     else if (!this.socket && !this.timer) this.connect();
     return () => {
-      const current = [...this.subscriptions.values()].find((s) => s === subscription);
-      if (!current) return;
-      this.answered(current);
-      this.subscriptions.delete(current.id);
-      if (this.socket?.readyState === OPEN) this.send({ type: 'unsubscribe', sub: current.id });
+      // its id may have changed since (a restart); gone already when stopped twice
+      if (this.subscriptions.get(subscription.id) !== subscription) return;
+      this.answered(subscription);
+      this.subscriptions.delete(subscription.id);
+      if (this.socket?.readyState === OPEN) this.send({ type: 'unsubscribe', sub: subscription.id });
     };
   }
 

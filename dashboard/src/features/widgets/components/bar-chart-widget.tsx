@@ -1,19 +1,11 @@
 import { memo, useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatShort } from '@/lib/format';
-import type { LiveSeries } from '@/lib/live-series';
-import type { Palette } from '@/lib/palette';
 import { latestClosed } from '../lib/series';
-import { SeriesTooltip } from './series-tooltip';
+import { SeriesTooltip, type SeriesChartProps } from './series-tooltip';
 
-interface Props {
-  series: LiveSeries;
-  eventTime: number | null;
-  palette: Palette;
-  unit: string;
-  aggregate: string;
+interface Props extends SeriesChartProps {
   limit: number;
-  label: string;
 }
 
 /** Groups compared side by side: the top `limit` by their value in the newest closed window. */

@@ -1,25 +1,16 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatShort } from '@/lib/format';
-import { chartRows, type ChartRow, type LiveSeries } from '@/lib/live-series';
+import { chartRows, type ChartRow } from '@/lib/live-series';
 import type { Palette } from '@/lib/palette';
-import { SeriesTooltip } from './series-tooltip';
-
-interface Props {
-  series: LiveSeries;
-  eventTime: number | null;
-  palette: Palette;
-  unit: string;
-  aggregate: string;
-  label: string;
-}
+import { SeriesTooltip, type SeriesChartProps } from './series-tooltip';
 
 /**
  * Several series of a group-by over time. Final values are solid lines, the open windows' provisional
  * values a dashed tail, and a point a late correction revised gets a ring. Animation is off: new points
  * are drawn in place, with no movement or flicker.
  */
-export const LineChartWidget = memo(function LineChartWidget({ series, eventTime, palette, unit, aggregate, label }: Props) {
+export const LineChartWidget = memo(function LineChartWidget({ series, eventTime, palette, unit, aggregate, label }: SeriesChartProps) {
   const { rows, keys } = useMemo(() => chartRows(series, eventTime), [series, eventTime]);
   const revisedCount = rows.reduce((n, row) => n + keys.filter((k) => row[`${k}!`] === 1).length, 0);
   const pointCount = rows.reduce((n, row) => n + keys.filter((k) => row[k] != null || row[`${k}~`] != null).length, 0);

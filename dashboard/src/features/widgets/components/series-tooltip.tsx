@@ -1,6 +1,18 @@
 import { formatExact } from '@/lib/format';
+import type { LiveSeries } from '@/lib/live-series';
+import type { Palette } from '@/lib/palette';
 import { formatInstant } from '@/lib/time-range';
 import { errorBound } from '@/lib/widget-query';
+
+/** What a line or bar chart of a series is drawn from. */
+export interface SeriesChartProps {
+  series: LiveSeries;
+  eventTime: number | null;
+  palette: Palette;
+  unit: string;
+  aggregate: string;
+  label: string;
+}
 
 export interface TooltipEntry {
   name: string;
