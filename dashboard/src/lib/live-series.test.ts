@@ -19,14 +19,14 @@ describe('live series', () => {
   });
 
   it('marks a point revised when a settled value changes, not when an open window fills up', () => {
-    const eventTime = 100_000;
-    let series = fromSnapshot('10s', [{ group: EU, events: 4, points: [{ time: 0, value: 5 }, { time: 100_000, value: 1 }] }], eventTime);
-    // the open window (100 s) grows: a provisional update, not a revision
-    series = applyChanges(series, [{ group: EU, time: 100_000, value: 3, events: 3 }], eventTime, 0);
+    const eventTime = 130_000;
+    let series = fromSnapshot('1m', [{ group: EU, events: 4, points: [{ time: 0, value: 5 }, { time: 120_000, value: 1 }] }], eventTime);
+    // the open window (120 s) grows: a provisional update, not a revision
+    series = applyChanges(series, [{ group: EU, time: 120_000, value: 3, events: 3 }], eventTime, 0);
     // the closed window at 0 (settled at the snapshot) changes: a late correction
     series = applyChanges(series, [{ group: EU, time: 0, value: 6, events: 5 }], eventTime, 0);
     const points = series.groups.get('eu')!.points;
-    expect(points.get(100_000)).toMatchObject({ value: 3, revised: false });
+    expect(points.get(120_000)).toMatchObject({ value: 3, revised: false });
     expect(points.get(0)).toMatchObject({ value: 6, revised: true });
   });
 
@@ -35,6 +35,13 @@ describe('live series', () => {
     let series = fromSnapshot('10s', [], closing);
     series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 1 }], closing, 0);
     series = applyChanges(series, [{ group: EU, time: 0, value: 7, events: 2 }], closing + 60_000, 0);
+    expect(series.groups.get('eu')!.points.get(0)!.revised).toBe(true);
+  });
+
+  it('takes a 10 s window’s first value as final even when the event time estimate runs behind', () => {
+    let series = fromSnapshot('10s', [], null);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 1 }], null, 0);
+    series = applyChanges(series, [{ group: EU, time: 0, value: 7, events: 2 }], null, 0);
     expect(series.groups.get('eu')!.points.get(0)!.revised).toBe(true);
   });
 
@@ -70,16 +77,16 @@ describe('live series', () => {
   });
 
   it('splits each group into a solid final line and a dashed provisional tail that joins it', () => {
-    const eventTime = 30_000 + OUT_OF_ORDERNESS_MS; // windows up to 20 s are closed, 30 s is open
-    let series = fromSnapshot('10s', [{ group: EU, events: 3, points: [{ time: 0, value: 1 }, { time: 10_000, value: 2 }, { time: 20_000, value: 3 }, { time: 30_000, value: 4 }] }], eventTime);
+    const eventTime = 180_000 + OUT_OF_ORDERNESS_MS; // minutes up to 120 s are closed, 180 s is open
+    let series = fromSnapshot('1m', [{ group: EU, events: 3, points: [{ time: 0, value: 1 }, { time: 60_000, value: 2 }, { time: 120_000, value: 3 }, { time: 180_000, value: 4 }] }], eventTime);
     series = applyChanges(series, [{ group: EU, time: 0, value: 5, events: 2 }], eventTime, 0);
     const { rows, keys } = chartRows(series, eventTime);
     expect(keys).toEqual(['eu']);
     expect(rows).toEqual([
       { time: 0, 'eu': 5, 'eu!': 1 },
-      { time: 10_000, 'eu': 2 },
-      { time: 20_000, 'eu': 3, 'eu~': 3 },
-      { time: 30_000, 'eu~': 4 },
+      { time: 60_000, 'eu': 2 },
+      { time: 120_000, 'eu': 3, 'eu~': 3 },
+      { time: 180_000, 'eu~': 4 },
     ]);
   });
 });
