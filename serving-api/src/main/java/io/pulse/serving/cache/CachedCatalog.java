@@ -19,6 +19,7 @@ public class CachedCatalog {
 
     private final MetricCatalog catalog;
     private final RedisCache cache;
+    private final RedisCache.Meter meter;
     private final CacheSettings settings;
     private final String namespace;
 
@@ -26,6 +27,7 @@ public class CachedCatalog {
                          @Value("${pulse.redis.namespace:pulse}") String namespace) {
         this.catalog = catalog;
         this.cache = cache;
+        this.meter = cache.meter("catalog");
         this.settings = settings;
         this.namespace = namespace;
     }
@@ -33,7 +35,7 @@ public class CachedCatalog {
     public List<MetricCatalog.Metric> metrics(String tenant, Instant since, int topValues) {
         Instant minute = since.truncatedTo(ChronoUnit.MINUTES);
         String key = namespace + ":catalog:" + tenant + ":" + minute.getEpochSecond() + ":" + topValues;
-        return cache.get(key, Argument.listOf(MetricCatalog.Metric.class),
+        return cache.get(meter, key, Argument.listOf(MetricCatalog.Metric.class),
                 () -> catalog.metrics(tenant, minute, topValues),
                 (redis, k, json) -> redis.set(k, json, SetArgs.Builder.ex(settings.catalogTtlSeconds())));
     }

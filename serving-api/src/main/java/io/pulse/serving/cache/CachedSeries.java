@@ -27,6 +27,7 @@ public class CachedSeries {
     private final QueryEngine engine;
     private final CacheSettings settings;
     private final RedisCache cache;
+    private final RedisCache.Meter meter;
     private final String namespace;
     private final RedisKeys keys;
     private final Clock clock;
@@ -36,6 +37,7 @@ public class CachedSeries {
         this.engine = engine;
         this.settings = settings;
         this.cache = cache;
+        this.meter = cache.meter("series");
         this.clock = clock;
         this.namespace = namespace;
         this.keys = new RedisKeys(namespace);
@@ -45,7 +47,7 @@ public class CachedSeries {
     public SeriesResult series(String tenant, SeriesQuery query) {
         String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + Digests.sha256(query.toString());
         Instant asked = clock.instant();
-        return cache.getGenerational(keys.generation(tenant, query.metric()), key, Argument.of(SeriesResult.class),
+        return cache.getGenerational(meter, keys.generation(tenant, query.metric()), key, Argument.of(SeriesResult.class),
                 () -> engine.series(tenant, query), (redis, k, json) -> redis.set(k, json,
                         SetArgs.Builder.ex(settled(query, asked) ? settings.closedTtlSeconds() : settings.openTtlSeconds())));
     }

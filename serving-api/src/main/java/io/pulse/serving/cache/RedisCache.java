@@ -5,6 +5,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.type.Argument;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.annotation.PreDestroy;
@@ -31,14 +33,29 @@ public class RedisCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
 
     private final ObjectMapper json;
+    private final MeterRegistry registry;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
     private final Map<String, CompletableFuture<Object>> inFlight = new ConcurrentHashMap<>();
 
-    public RedisCache(ObjectMapper json, RedisClient client) {
+    /** Lookups of one use of the cache, by outcome: found, computed, or computed because Redis failed. */
+    public record Meter(Counter hit, Counter miss, Counter unavailable) { }
+
+    public RedisCache(ObjectMapper json, RedisClient client, MeterRegistry registry) {
         this.json = json;
+        this.registry = registry;
         this.connection = client.connect();
         this.redis = connection.sync();
+    }
+
+    /** The meter of the cache's use named {@code cache} ({@code series}, {@code catalog}). */
+    public Meter meter(String cache) {
+        return new Meter(counter(cache, "hit"), counter(cache, "miss"), counter(cache, "unavailable"));
+    }
+
+    private Counter counter(String cache, String result) {
+        return Counter.builder("pulse.cache.requests").tag("cache", cache).tag("result", result)
+                .description("Cache lookups by outcome").register(registry);
     }
 
     /** Reads a key's generation and the entry stored under that generation, in one round trip. */
@@ -50,15 +67,16 @@ public class RedisCache implements AutoCloseable {
      * The cached answer under {@code key}, or {@code compute}'s, which {@code store} then writes (given
      * the commands, the key and the JSON, so it picks the lifetime and any index).
      */
-    public <T> T get(String key, Argument<T> type, Supplier<T> compute, Store store) {
+    public <T> T get(Meter meter, String key, Argument<T> type, Supplier<T> compute, Store store) {
         String cached;
         try {
             cached = redis.get(key);
         } catch (RedisException e) {
             LOG.warn("cache unavailable, answering without it", e);
+            meter.unavailable().increment();
             return compute.get();
         }
-        return answer(key, cached, type, compute, store);
+        return answer(meter, key, cached, type, compute, store);
     }
 
     /**
@@ -66,27 +84,31 @@ public class RedisCache implements AutoCloseable {
      * moves, every entry stored under an older value is never read again, including one computed before
      * the move and stored after it.
      */
-    public <T> T getGenerational(String generationKey, String key, Argument<T> type, Supplier<T> compute,
-                                 Store store) {
+    public <T> T getGenerational(Meter meter, String generationKey, String key, Argument<T> type,
+                                 Supplier<T> compute, Store store) {
         List<Object> found;
         try {
             found = redis.eval(GENERATIONAL_GET, ScriptOutputType.MULTI, new String[] {generationKey}, key);
         } catch (RedisException e) {
             LOG.warn("cache unavailable, answering without it", e);
+            meter.unavailable().increment();
             return compute.get();
         }
-        return answer(key + ":" + found.get(0), (String) found.get(1), type, compute, store);
+        return answer(meter, key + ":" + found.get(0), (String) found.get(1), type, compute, store);
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T answer(String key, String cached, Argument<T> type, Supplier<T> compute, Store store) {
+    private <T> T answer(Meter meter, String key, String cached, Argument<T> type, Supplier<T> compute,
+                         Store store) {
         try {
             if (cached != null) {
+                meter.hit().increment();
                 return json.readValue(cached, type);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        meter.miss().increment();
         CompletableFuture<Object> mine = new CompletableFuture<>();
         CompletableFuture<Object> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {

@@ -7,7 +7,6 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.ObjectMapper;
 import io.micronaut.websocket.CloseReason;
-import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
 import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
@@ -19,6 +18,7 @@ import io.pulse.serving.stream.SocketConnections;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.graphql.GraphQLTransportConnection.Login;
 import io.pulse.serving.stream.LiveStreams;
+import io.pulse.serving.stream.StreamMetrics;
 import io.pulse.serving.stream.StreamSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -47,13 +47,15 @@ public class GraphQLTransportSocket {
     private final StreamSettings settings;
     private final ObjectMapper json;
     private final SocketConnections<GraphQLTransportConnection> connections;
+    private final StreamMetrics metrics;
 
     private final ConnectionParamsAuthenticator authenticator;
     private final ScheduledExecutorService timer;
 
     public GraphQLTransportSocket(GraphQL graphQL, StreamSettings settings, ObjectMapper json, SocketLimits socketLimits,
-                                  ConnectionParamsAuthenticator authenticator, LiveStreams streams) {
-        this.connections = new SocketConnections<>(socketLimits);
+                                  ConnectionParamsAuthenticator authenticator, LiveStreams streams, StreamMetrics metrics) {
+        this.connections = new SocketConnections<>("graphql", socketLimits, metrics);
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.timer = streams.executor();
         this.graphQL = graphQL;
@@ -81,7 +83,7 @@ public class GraphQLTransportSocket {
 
     private GraphQLTransportConnection connection(Caller caller, WebSocketSession socket, HttpRequest<?> upgrade) {
         return new GraphQLTransportConnection(caller, payload -> login(payload, upgrade), graphQL, json,
-                Outbox.of(socket, settings), settings.maxSubscriptionsPerConnection(),
+                Outbox.of(socket, settings, metrics), settings.maxSubscriptionsPerConnection(),
                 (code, reason) -> socket.close(new CloseReason(code, reason)));
     }
 

@@ -71,9 +71,11 @@ public class IngestController {
 
     private final EventBatchReader reader = new EventBatchReader(new EventValidator(EventLimits.DEFAULT));
     private final EventPublisher publisher;
+    private final IngestMetrics metrics;
 
-    public IngestController(EventPublisher publisher) {
+    IngestController(EventPublisher publisher, IngestMetrics metrics) {
         this.publisher = publisher;
+        this.metrics = metrics;
     }
 
     @Post
@@ -107,6 +109,7 @@ public class IngestController {
             return HttpResponse.badRequest(rejected.result(0));
         }
         publisher.publish(caller.tenant(), accepted);
+        metrics.accepted(accepted.size()); // after the broker's confirm: a failed publish accepted nothing
         return HttpResponse.accepted().body(rejected.result(accepted.size()));
     }
 
@@ -134,6 +137,7 @@ public class IngestController {
             @Override
             public void reject(int index, Rejection rejection, String raw) {
                 rejected.add(line != null ? line : index, rejection);
+                metrics.rejected(rejection.reason());
             }
         });
     }

@@ -47,11 +47,11 @@ public class AddressRateLimitFilter implements Ordered {
         Duration failing = buckets.refusedForFailures(ip);
         if (failing != null) {
             return Mono.just(responses.tooMany(request, failing,
-                    "too many requests that failed authentication from this address"));
+                    "too many requests that failed authentication from this address", RateLimitMetrics.Limit.FAILED_AUTH));
         }
         return Mono.fromFuture(buckets.takeByAddress(RateLimitFilter.routeClass(request), ip)).flatMap(measured -> {
             request.setAttribute(RateLimitResponses.BY_ADDRESS, measured);
-            return measured.probe().isConsumed() ? Mono.from(chain.proceed()) : Mono.just(responses.tooMany(request, measured));
+            return measured.probe().isConsumed() ? Mono.from(chain.proceed()) : Mono.just(responses.tooMany(request, measured, RateLimitMetrics.Limit.ADDRESS));
         });
     }
 

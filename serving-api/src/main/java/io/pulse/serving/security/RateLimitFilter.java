@@ -46,7 +46,7 @@ public class RateLimitFilter implements Ordered {
         String tenant = caller.getAttributes().get(CallerBinder.TENANT_CLAIM) instanceof String t ? t : null;
         return Mono.fromFuture(buckets.takeByCaller(routeClass(request), tenant, caller.getName())).flatMap(measured -> {
             request.setAttribute(RateLimitResponses.BY_CALLER, measured);
-            return measured.probe().isConsumed() ? Mono.from(chain.proceed()) : Mono.just(responses.tooMany(request, measured));
+            return measured.probe().isConsumed() ? Mono.from(chain.proceed()) : Mono.just(responses.tooMany(request, measured, RateLimitMetrics.Limit.CALLER));
         });
     }
 

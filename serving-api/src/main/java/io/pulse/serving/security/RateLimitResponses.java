@@ -24,19 +24,23 @@ class RateLimitResponses {
     static final String BY_CALLER = RateLimitResponses.class.getName() + ".caller";
 
     private final ErrorResponseProcessor<?> errors;
+    private final RateLimitMetrics metrics;
 
-    RateLimitResponses(ErrorResponseProcessor<?> errors) {
+    RateLimitResponses(ErrorResponseProcessor<?> errors, RateLimitMetrics metrics) {
         this.errors = errors;
+        this.metrics = metrics;
     }
 
-    MutableHttpResponse<?> tooMany(HttpRequest<?> request, Measured refused) {
+    MutableHttpResponse<?> tooMany(HttpRequest<?> request, Measured refused, RateLimitMetrics.Limit limit) {
         MutableHttpResponse<?> response = tooMany(request, Duration.ofNanos(refused.probe().getNanosToWaitForRefill()),
-                "rate limit of " + refused.limit() + " requests a minute reached");
+                "rate limit of " + refused.limit() + " requests a minute reached", limit);
         setHeaders(response, refused); // response filters do not see an answer given by a request filter
         return response;
     }
 
-    MutableHttpResponse<?> tooMany(HttpRequest<?> request, Duration retryAfter, String message) {
+    MutableHttpResponse<?> tooMany(HttpRequest<?> request, Duration retryAfter, String message,
+                                   RateLimitMetrics.Limit limit) {
+        metrics.rejected(limit);
         MutableHttpResponse<?> response = errors.processResponse(ErrorContext.builder(request)
                 .cause(new ClientError(429, message)).errorMessage(message).build(),
                 HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS));

@@ -19,9 +19,12 @@ public class SocketLimits {
     private final RateLimitSettings settings;
     private final RateLimitBuckets buckets;
     private final ClientAddress clientAddress;
+    private final RateLimitMetrics metrics;
 
-    public SocketLimits(RateLimitSettings settings, RateLimitBuckets buckets, ClientAddress clientAddress) {
+    SocketLimits(RateLimitSettings settings, RateLimitBuckets buckets, ClientAddress clientAddress,
+                 RateLimitMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.buckets = buckets;
         this.clientAddress = clientAddress;
     }
@@ -32,7 +35,12 @@ public class SocketLimits {
             return CompletableFuture.completedFuture(true);
         }
         return buckets.take(RouteClass.WEBSOCKET, clientAddress.of(upgrade), caller.tenant(), caller.subject())
-                .thenApply(RateLimitBuckets.Decision::allowed);
+                .thenApply(decision -> {
+                    if (!decision.allowed()) {
+                        metrics.rejected(RateLimitMetrics.Limit.WEBSOCKET_CONNECTION);
+                    }
+                    return decision.allowed();
+                });
     }
 
     /** A new connection's message budget: takes one message, false past the rate; unlimited when off. */
@@ -43,6 +51,12 @@ public class SocketLimits {
         long perSecond = settings.websocketMessagesPerSecond();
         Bucket bucket = Bucket.builder().addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond,
                 Duration.ofSeconds(1))).build();
-        return () -> bucket.tryConsume(1);
+        return () -> {
+            if (bucket.tryConsume(1)) {
+                return true;
+            }
+            metrics.rejected(RateLimitMetrics.Limit.WEBSOCKET_MESSAGE);
+            return false;
+        };
     }
 }

@@ -107,6 +107,11 @@ public class LiveStreams implements AutoCloseable {
         }
     }
 
+    /** Subscriptions held on this instance, of every tenant. */
+    public int subscriptions() {
+        return perTenant.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     /** The executor live work runs on (recomputations, subscribing): never a network event loop. */
     public ScheduledExecutorService executor() {
         return executor;

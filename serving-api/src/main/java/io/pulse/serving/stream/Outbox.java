@@ -47,7 +47,17 @@ public final class Outbox {
         void close(int code, String reason);
     }
 
+    /** What happens to frames, for the meters. */
+    public interface Listener {
+        void sent();
+
+        void conflated(int merged);
+
+        void dropped(int frames);
+    }
+
     private final Transport transport;
+    private final Listener listener;
     private final int capacity;
     private final long slowCloseMillis;
     private final LongSupplier clock;
@@ -56,15 +66,16 @@ public final class Outbox {
     private boolean closed;
     private long behindSince = -1;
 
-    public Outbox(Transport transport, int capacity, long slowCloseMillis, LongSupplier clock) {
+    public Outbox(Transport transport, Listener listener, int capacity, long slowCloseMillis, LongSupplier clock) {
         this.transport = transport;
+        this.listener = listener;
         this.capacity = capacity;
         this.slowCloseMillis = slowCloseMillis;
         this.clock = clock;
     }
 
     /** The outbox of a WebSocket session, sized by the stream settings. */
-    public static Outbox of(WebSocketSession session, StreamSettings settings) {
+    public static Outbox of(WebSocketSession session, StreamSettings settings, Listener listener) {
         return new Outbox(new Transport() {
             @Override
             public CompletionStage<?> send(String text) {
@@ -75,7 +86,7 @@ public final class Outbox {
             public void close(int code, String reason) {
                 session.close(new CloseReason(code, reason));
             }
-        }, settings.bufferFrames(), settings.slowCloseSeconds() * 1000L, System::currentTimeMillis);
+        }, listener, settings.bufferFrames(), settings.slowCloseSeconds() * 1000L, System::currentTimeMillis);
     }
 
     public synchronized void offer(Frame frame) {
@@ -90,6 +101,7 @@ public final class Outbox {
                 behindSince = now;
             } else if (now - behindSince >= slowCloseMillis) {
                 closed = true;
+                listener.dropped(queue.size());
                 queue.clear();
                 transport.close(SLOW_CONSUMER, "too slow: frames waited over " + slowCloseMillis + " ms");
                 return;
@@ -106,6 +118,7 @@ public final class Outbox {
         while (!sending && !closed && !queue.isEmpty()) {
             String text = queue.poll().render();
             sending = true;
+            listener.sent();
             transport.send(text).whenComplete((ignored, failure) -> sent(failure));
         }
     }
@@ -114,6 +127,7 @@ public final class Outbox {
         sending = false;
         if (failure != null) {
             closed = true; // the connection is gone; its close handler releases the subscriptions
+            listener.dropped(queue.size());
             queue.clear();
             return;
         }
@@ -126,8 +140,11 @@ public final class Outbox {
     private void conflate() {
         List<Frame> kept = new ArrayList<>(queue.size());
         Map<Object, Integer> positions = new HashMap<>();
+        int dropped = 0;
+        int merged = 0;
         for (Frame frame : queue) {
             if (frame.droppable()) {
+                dropped++;
                 continue;
             }
             Object key = frame.mergeKey();
@@ -139,8 +156,11 @@ public final class Outbox {
                 kept.add(frame);
             } else {
                 kept.set(position, kept.get(position).mergedWith(frame));
+                merged++;
             }
         }
         queue = new ArrayDeque<>(kept);
+        listener.dropped(dropped);
+        listener.conflated(merged);
     }
 }

@@ -36,9 +36,13 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
 
     private final Map<String, Slot<C>> slots = new ConcurrentHashMap<>();
     private final SocketLimits limits;
+    private final StreamMetrics metrics;
 
-    public SocketConnections(SocketLimits limits) {
+    /** The connections of the endpoint named {@code endpoint} in the meters ({@code stream}, {@code graphql}). */
+    public SocketConnections(String endpoint, SocketLimits limits, StreamMetrics metrics) {
         this.limits = limits;
+        this.metrics = metrics;
+        metrics.watch(endpoint, this);
     }
 
     /**
@@ -125,6 +129,7 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
      * handler); after the server's own close or a lost connection the channel is gone and nothing is sent.
      */
     public void close(WebSocketSession session, CloseReason reason) {
+        metrics.closed(reason.getCode());
         if (session.isOpen()) {
             session.close(echoable(reason.getCode()) ? reason : CloseReason.NORMAL);
         }
@@ -141,6 +146,11 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
     /** Codes a close frame may carry (RFC 6455 7.4): not 1005, 1006 or 1015, which only report. */
     private static boolean echoable(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
+    /** Open sockets, including those whose connection is still being admitted. */
+    int size() {
+        return slots.size();
     }
 
     public List<C> all() {

@@ -34,9 +34,12 @@ public class StreamSocket {
     private final QueryLimits limits;
     private final ObjectMapper json;
     private final SocketConnections<StreamConnection> connections;
+    private final StreamMetrics metrics;
 
-    public StreamSocket(LiveStreams streams, StreamSettings settings, QueryLimits limits, ObjectMapper json, SocketLimits socketLimits) {
-        this.connections = new SocketConnections<>(socketLimits);
+    public StreamSocket(LiveStreams streams, StreamSettings settings, QueryLimits limits, ObjectMapper json,
+                        SocketLimits socketLimits, StreamMetrics metrics) {
+        this.connections = new SocketConnections<>("stream", socketLimits, metrics);
+        this.metrics = metrics;
         this.streams = streams;
         this.settings = settings;
         this.limits = limits;
@@ -46,7 +49,7 @@ public class StreamSocket {
     @OnOpen
     public void open(WebSocketSession session, HttpRequest<?> request) {
         connections.open(session, request, (caller, socket) ->
-                new StreamConnection(caller, streams, settings, limits, json, Outbox.of(socket, settings)));
+                new StreamConnection(caller, streams, settings, limits, json, Outbox.of(socket, settings, metrics)));
     }
 
     @OnMessage

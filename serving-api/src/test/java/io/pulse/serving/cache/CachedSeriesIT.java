@@ -128,13 +128,17 @@ class CachedSeriesIT {
         };
         RedisCache.Store store = (redis, key, json) -> redis.set(key, json);
         String key = NAMESPACE + ":cache:acme:raced:test";
-        assertThat(redisCache.getGenerational(generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        RedisCache.Meter meter = redisCache.meter(TestServices.uniqueName("raced"));
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
                 .isEqualTo(1);
-        assertThat(redisCache.getGenerational(generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
                 .as("computed again: the first answer was stored under the generation before the publication")
                 .isEqualTo(2);
-        assertThat(redisCache.getGenerational(generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
                 .as("no publication since the second, so it stands").isEqualTo(2);
+        assertThat(meter.miss().count()).isEqualTo(2);
+        assertThat(meter.hit().count()).isEqualTo(1);
+        assertThat(meter.unavailable().count()).isZero();
     }
 
     @Test

@@ -39,6 +39,28 @@ class OutboxTest {
         }
     }
 
+    /** Counts what the outbox reports to the meters. */
+    private static final class Counts implements Outbox.Listener {
+        int sent;
+        int conflated;
+        int dropped;
+
+        @Override
+        public void sent() {
+            sent++;
+        }
+
+        @Override
+        public void conflated(int merged) {
+            conflated += merged;
+        }
+
+        @Override
+        public void dropped(int frames) {
+            dropped += frames;
+        }
+    }
+
     /** A delta of one subscription: merges newest-wins per key, renders its merged content. */
     private record Delta(String sub, Map<String, Integer> values) implements Outbox.Frame {
         @Override
@@ -76,7 +98,7 @@ class OutboxTest {
     @Test
     void aClientThatKeepsUpGetsEveryFrameInOrder() {
         SlowSocket socket = new SlowSocket();
-        Outbox outbox = new Outbox(socket, 4, 1_000, () -> 0);
+        Outbox outbox = new Outbox(socket, new Counts(), 4, 1_000, () -> 0);
         for (int i = 0; i < 10; i++) {
             outbox.offer(new Delta("a", Map.of("p" + i, i)));
             socket.readAll();
@@ -89,7 +111,8 @@ class OutboxTest {
     void aClientThatFallsBehindGetsTheNewestValuePerPointThenIsClosedIfItStaysBehind() {
         SlowSocket socket = new SlowSocket();
         AtomicLong now = new AtomicLong();
-        Outbox outbox = new Outbox(socket, 3, 1_000, now::get);
+        Counts counts = new Counts();
+        Outbox outbox = new Outbox(socket, counts, 3, 1_000, now::get);
         outbox.offer(new Delta("a", Map.of("p", 0))); // in flight, not yet read
         outbox.offer(new Delta("a", Map.of("p", 1)));
         outbox.offer(heartbeat());
@@ -101,6 +124,9 @@ class OutboxTest {
         socket.readAll();
         socket.readAll();
         assertThat(socket.written).containsExactly("a{p=0}", "a{p=2, r=7}", "b{q=1}");
+        assertThat(counts.sent).isEqualTo(3);
+        assertThat(counts.conflated).as("a{p=1} merged into the newer a").isEqualTo(1);
+        assertThat(counts.dropped).as("the heartbeat").isEqualTo(1);
 
         // behind again, and still behind a second later: closed with the slow-consumer code
         for (int i = 0; i < 5; i++) { // one in flight, four waiting: over capacity from now on
@@ -112,6 +138,8 @@ class OutboxTest {
         now.addAndGet(1);
         outbox.offer(new Delta("s10", Map.of("p", 10)));
         assertThat(socket.closeCode).isEqualTo(Outbox.SLOW_CONSUMER);
+        assertThat(counts.sent).isEqualTo(4);
+        assertThat(counts.dropped).as("the heartbeat, then the six frames waiting at the close").isEqualTo(7);
         int written = socket.written.size();
         outbox.offer(new Delta("a", Map.of("p", 11)));
         socket.readAll();
@@ -122,7 +150,7 @@ class OutboxTest {
     void catchingUpClearsTheSlowClock() {
         SlowSocket socket = new SlowSocket();
         AtomicLong now = new AtomicLong();
-        Outbox outbox = new Outbox(socket, 2, 1_000, now::get);
+        Outbox outbox = new Outbox(socket, new Counts(), 2, 1_000, now::get);
         for (int i = 0; i < 4; i++) {
             outbox.offer(new Delta("s" + i, Map.of("p", i)));
         }
