@@ -42,6 +42,8 @@ public final class Devstack implements AutoCloseable {
     /** The first line of the banner; tests and scripts wait for it. */
     public static final String READY = "Pulse is ready";
     static final int SHARDS = 2;
+    /** Where Flink's Prometheus reporter listens in a cluster too (or the next free port). */
+    static final int FLINK_METRICS_PORT = 9249;
 
     private final DevstackSettings settings;
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -52,6 +54,7 @@ public final class Devstack implements AutoCloseable {
     private EmbeddedServer api;
     private DemoTraffic traffic;
     private int flinkUiPort;
+    private int flinkMetricsPort;
 
     private Devstack(DevstackSettings settings) {
         this.settings = settings;
@@ -122,7 +125,8 @@ public final class Devstack implements AutoCloseable {
             // the default (a minute) folds late events into fewer row updates at production rates; at a few
             // hundred events/s there is little to save, and a late event's correction shows within seconds
             "--corrections-interval-ms", "5000"});
-        job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort);
+        flinkMetricsPort = FreePorts.preferred(FLINK_METRICS_PORT);
+        job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort, flinkMetricsPort);
         started.add(job);
         job.restoredFrom().ifPresent(checkpoint -> System.out.println("  resumed from checkpoint " + checkpoint));
         job.awaitFirstCheckpoint(Duration.ofMinutes(2)); // every task runs and reads its shard
@@ -180,6 +184,11 @@ public final class Devstack implements AutoCloseable {
         return api.getURL().toString();
     }
 
+    /** The port of the rollup job's Prometheus metrics. */
+    public int flinkMetricsPort() {
+        return flinkMetricsPort;
+    }
+
     public List<BackingService> services() {
         return List.of(postgres, redis, broker);
     }
@@ -214,6 +223,8 @@ public final class Devstack implements AutoCloseable {
                 String.join(", ", IdentityProvider.TENANTS)));
         banner.append(String.format("  API token        curl -s -d grant_type=client_credentials -d client_id=acme-admin -d client_secret=local %s%n", identity));
         banner.append(String.format("  Flink web UI     http://127.0.0.1:%d  (backpressure, checkpoints, watermarks)%n", flinkUiPort));
+        banner.append(String.format("  Metrics          %s/prometheus  and  http://127.0.0.1:%d/metrics  (Prometheus scrapes)%n",
+                url, flinkMetricsPort));
         for (BackingService service : services()) {
             banner.append(String.format("  %-16s %s  (%s)%n", service.name(), service.address(),
                     service.embedded() ? "embedded" : "configured"));

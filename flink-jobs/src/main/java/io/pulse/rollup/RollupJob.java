@@ -10,11 +10,13 @@ import io.pulse.contracts.schema.PartitionUpkeep;
 import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
 import io.pulse.rollup.correction.Correction;
 import io.pulse.rollup.correction.CorrectionSink;
+import io.pulse.rollup.deadletter.CountDeadLetters;
 import io.pulse.rollup.deadletter.DeadLetterTableSink;
 import io.pulse.rollup.eventtime.WallClock;
 import io.pulse.rollup.eventtime.WallClockBoundedWatermarks;
 import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.freshness.TenantFreshnessSink;
+import io.pulse.rollup.freshness.TenantLag;
 import io.pulse.rollup.parse.ParseMessages;
 import io.pulse.rollup.parse.SentEvent;
 import io.pulse.rollup.sink.JdbcTarget;
@@ -181,7 +183,7 @@ public final class RollupJob {
                     .assignTimestampsAndWatermarks(watermarks)
                     .setParallelism(1).name("Watermarks " + id).uid("watermarks-" + id)
                     .transform("Combine 10 s panes " + id, TypeInformation.of(Partial.class),
-                            new PaneCombiner(config.dimensions(), config.maxBufferedPanes(), wallClock))
+                            new PaneCombiner(config.dimensions(), config.maxBufferedPanes(), wallClock, id))
                     .setParallelism(1).uid("combine-" + id);
             eventTimes.add(combined.getSideOutput(PaneCombiner.EVENT_TIMES));
             partials.add(combined);
@@ -221,8 +223,12 @@ public final class RollupJob {
                 .name("Redis publish after checkpoint").uid("redis-publish");
         union(corrections).sinkTo(sinks.corrections())
                 .name("Corrections of closed windows after checkpoint").uid("corrections");
-        union(rejected).sinkTo(sinks.deadLetters()).name("Dead letters").uid("dead-letters");
-        union(eventTimes).keyBy(TenantEventTime::tenant).sinkTo(sinks.eventTimes())
+        union(rejected).map(new CountDeadLetters()).name("Count dead letters").uid("count-dead-letters")
+                .sinkTo(sinks.deadLetters()).name("Dead letters").uid("dead-letters");
+        // the lag keeps each tenant in one subtask; the sink, chained to it, keeps that partitioning
+        union(eventTimes).keyBy(TenantEventTime::tenant).process(new TenantLag(wallClock))
+                .name("Tenant event-time lag").uid("tenant-lag")
+                .sinkTo(sinks.eventTimes())
                 .name("Tenant event times").uid("tenant-event-times");
     }
 

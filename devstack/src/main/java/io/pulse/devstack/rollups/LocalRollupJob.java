@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The rollup job on a Flink MiniCluster in this JVM, with Flink's web UI (backpressure, checkpoints,
- * watermarks) on its own port. Checkpoints go to the data folder and are kept when the job stops or the
+ * watermarks) and its Prometheus metrics on ports of their own. Checkpoints go to the data folder and are kept when the job stops or the
  * process dies, and each start resumes from the newest one: messages the job had not acknowledged at
  * that checkpoint are still in the broker and are read again, while its state remembers which messages
  * it has counted, so nothing is lost or counted twice.
@@ -39,7 +39,9 @@ public final class LocalRollupJob implements AutoCloseable {
         this.checkpoints = checkpoints;
     }
 
-    public static LocalRollupJob start(RollupJobConfig config, Path checkpoints, int webUiPort) throws Exception {
+    /** Starts the job with its web UI on {@code webUiPort} and its Prometheus metrics on {@code metricsPort}. */
+    public static LocalRollupJob start(RollupJobConfig config, Path checkpoints, int webUiPort, int metricsPort)
+            throws Exception {
         RollupJob.prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
         Optional<Path> newest = newestCheckpoint(checkpoints);
         newest.ifPresent(checkpoint -> removeOtherJobs(checkpoints, checkpoint.getParent()));
@@ -47,6 +49,9 @@ public final class LocalRollupJob implements AutoCloseable {
         flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         flink.set(RestOptions.ADDRESS, "127.0.0.1");
         flink.set(RestOptions.PORT, webUiPort);
+        // Flink's Prometheus reporter, as configured in a cluster (docker-compose.yml, the Helm chart)
+        flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
         newest.ifPresent(checkpoint -> flink.set(SavepointConfigOptions.SAVEPOINT_PATH, checkpoint.toUri().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         RollupJob job = new RollupJob(config);

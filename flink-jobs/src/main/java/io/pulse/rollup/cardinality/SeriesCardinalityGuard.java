@@ -4,7 +4,10 @@ import io.pulse.contracts.deadletter.DeadLetter;
 import io.pulse.contracts.event.RejectReason;
 import io.pulse.contracts.event.Rejection;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.rollup.metrics.PulseMetrics;
+import io.pulse.rollup.metrics.TenantGauges;
 import io.pulse.rollup.window.Partial;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -14,6 +17,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -22,7 +26,7 @@ import org.apache.flink.util.OutputTag;
  * Caps the number of active series of each (tenant, metric), keyed by that pair. A series is active
  * while it had data in the last hour. Partials of series beyond the cap are folded into one overflow
  * series ({@code {"__overflow__":"true"}}, a key no event can produce), so totals stay right and state
- * stays bounded; each overflow is counted ({@code seriesOverflowEvents}) and reported as a dead letter
+ * stays bounded; each overflow is counted ({@code series_overflow_events}) and reported as a dead letter
  * with reason {@code cardinality-limit} at most once per metric and hour.
  */
 public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, Partial, Partial> {
@@ -40,6 +44,9 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
     private transient ValueState<Integer> activeCount;
     private transient ValueState<Long> lastReportedHour;
     private transient Counter overflowEvents;
+    /** Active series by tenant and metric, of the keys this subtask touched since it started (for the gauge). */
+    private transient Map<String, Map<String, Integer>> activeByTenant;
+    private transient TenantGauges seriesPerTenant;
 
     public SeriesCardinalityGuard(int maxSeries) {
         this.maxSeries = maxSeries;
@@ -55,7 +62,10 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
         active = getRuntimeContext().getMapState(new MapStateDescriptor<>("active", Types.STRING, Types.LONG));
         activeCount = getRuntimeContext().getState(new ValueStateDescriptor<>("activeCount", Types.INT));
         lastReportedHour = getRuntimeContext().getState(new ValueStateDescriptor<>("lastReportedHour", Types.LONG));
-        overflowEvents = getRuntimeContext().getMetricGroup().counter("seriesOverflowEvents");
+        MetricGroup pulse = PulseMetrics.of(getRuntimeContext().getMetricGroup());
+        overflowEvents = pulse.counter("series_overflow_events");
+        activeByTenant = new HashMap<>();
+        seriesPerTenant = new TenantGauges(pulse, "series", Long::sum, count -> count);
     }
 
     @Override
@@ -69,6 +79,7 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
         }
         if (lastSeen == null) {
             activeCount.update(count + 1);
+            report(partial.key().tenant(), partial.key().metric(), count + 1);
         }
         // one timer per key and hour (equal timers collapse); it forgets what the hour left idle
         ctx.timerService().registerEventTimeTimer(hourOf(partial.timestamp()) + 2 * HOUR);
@@ -94,6 +105,16 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
         }
     }
 
+    private void report(String tenant, String metric, int series) {
+        Map<String, Integer> metrics = activeByTenant.computeIfAbsent(tenant, t -> new HashMap<>());
+        if (series == 0) {
+            metrics.remove(metric);
+        } else {
+            metrics.put(metric, series);
+        }
+        seriesPerTenant.set(tenant, metrics.values().stream().mapToLong(Integer::longValue).sum());
+    }
+
     private static long hourOf(long timestamp) {
         return Math.floorDiv(timestamp, HOUR) * HOUR;
     }
@@ -110,6 +131,8 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
                 count--;
             }
         }
+        String[] tenantAndMetric = ctx.getCurrentKey().split("\u0000", 2);
+        report(tenantAndMetric[0], tenantAndMetric[1], Math.max(0, count));
         if (count <= 0) {
             active.clear();
             activeCount.clear();

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +49,15 @@ final class CorrectionCommitter implements Committer<CorrectionSink.Batch> {
     private final JdbcTarget target;
     private final RedisKeys keys;
     private final RedisPublisher publisher;
+    private final Counter applied;
     private Connection connection;
     private long forgotAt;
 
-    CorrectionCommitter(JdbcTarget target, String redisUri, RedisKeys keys, RedisPublicationSink.Retention retention) {
+    /** {@code applied} counts the corrections merged into stored rows (not those of a batch merged before). */
+    CorrectionCommitter(JdbcTarget target, String redisUri, RedisKeys keys, RedisPublicationSink.Retention retention,
+                        Counter applied) {
         this.target = target;
+        this.applied = applied;
         this.keys = keys;
         this.publisher = new RedisPublisher(redisUri, retention);
     }
@@ -100,6 +105,9 @@ final class CorrectionCommitter implements Committer<CorrectionSink.Batch> {
             }
             forgetOldClaims(db);
             db.commit();
+            if (claimed) {
+                applied.inc(batch.corrections().size());
+            }
             return rows;
         } catch (SQLException | RuntimeException e) {
             db.rollback();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Committer;
+import io.pulse.rollup.metrics.PulseMetrics;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -78,7 +79,8 @@ public final class CorrectionSink implements Sink<Correction>, SupportsCommitter
 
     @Override
     public Committer<Batch> createCommitter(CommitterInitContext context) {
-        return new CorrectionCommitter(target, redisUri, keys, retention);
+        return new CorrectionCommitter(target, redisUri, keys, retention,
+                PulseMetrics.of(context.metricGroup()).counter("corrections_applied"));
     }
 
     @Override

@@ -10,7 +10,11 @@ import io.pulse.contracts.event.Rejection;
 import io.pulse.rollup.source.RawMessage;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
+import io.pulse.rollup.metrics.PulseMetrics;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -32,7 +36,7 @@ public final class ParseMessages extends ProcessFunction<RawMessage, SentEvent> 
     private final EventLimits limits;
     private transient EventBatchReader reader;
     private transient Counter accepted;
-    private transient Counter rejected;
+    private transient Map<RejectReason, Counter> rejected;
 
     public ParseMessages(EventLimits limits) {
         this.limits = limits;
@@ -41,15 +45,19 @@ public final class ParseMessages extends ProcessFunction<RawMessage, SentEvent> 
     @Override
     public void open(OpenContext openContext) {
         reader = new EventBatchReader(new EventValidator(limits));
-        accepted = getRuntimeContext().getMetricGroup().counter("eventsAccepted");
-        rejected = getRuntimeContext().getMetricGroup().counter("eventsRejected");
+        MetricGroup pulse = PulseMetrics.of(getRuntimeContext().getMetricGroup());
+        accepted = pulse.counter("events_in");
+        rejected = new EnumMap<>(RejectReason.class);
+        for (RejectReason reason : RejectReason.values()) { // all up front: a rate over one is 0, not absent
+            rejected.put(reason, pulse.addGroup("reason", reason.code()).counter("events_rejected"));
+        }
     }
 
     @Override
     public void processElement(RawMessage message, Context ctx, Collector<SentEvent> out) {
         long now = System.currentTimeMillis();
         if (message.correlationId() == null) {
-            rejected.inc();
+            rejected.get(RejectReason.MISSING_CORRELATION_ID).inc();
             ctx.output(REJECTED, DeadLetter.of(message.source(), null, -1, message.tenant(),
                     Rejection.of(RejectReason.MISSING_CORRELATION_ID,
                             "message has no correlation id, so redeliveries could not be told apart"),
@@ -65,7 +73,7 @@ public final class ParseMessages extends ProcessFunction<RawMessage, SentEvent> 
 
             @Override
             public void reject(int index, Rejection rejection, String raw) {
-                rejected.inc();
+                rejected.get(rejection.reason()).inc();
                 ctx.output(REJECTED, DeadLetter.of(message.source(), message.correlationId(), index, message.tenant(),
                         rejection, raw, now));
             }

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import io.pulse.rollup.metrics.PulseMetrics;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -40,7 +41,7 @@ public final class DropDuplicateMessages extends ProcessFunction<RawMessage, Raw
 
     @Override
     public void open(OpenContext openContext) {
-        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateMessages");
+        duplicates = PulseMetrics.of(getRuntimeContext().getMetricGroup()).counter("duplicate_messages");
     }
 
     @Override

@@ -7,10 +7,12 @@ import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.rollup.eventtime.WallClock;
 import io.pulse.rollup.freshness.TenantEventTime;
+import io.pulse.rollup.metrics.PulseMetrics;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -40,6 +42,9 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     private final SeriesDimensions dimensions;
     private final int maxBufferedPanes;
     private final WallClock clock;
+    private final String shard;
+    /** The newest watermark passed on; the reporter thread reads it for the shard's event-time lag. */
+    private transient volatile long watermark;
 
     /** Partials by pane start, then series: a watermark emits whole panes without visiting the others. */
     private transient TreeMap<Long, Map<SeriesKey, RollupAggregate>> buffered;
@@ -49,7 +54,9 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     private transient Map<SeriesKey, RollupAggregate> currentPane;
     private transient Map<String, long[]> newestEventTimes;
 
-    public PaneCombiner(SeriesDimensions dimensions, int maxBufferedPanes, WallClock clock) {
+    /** Combines the panes of {@code shard} (the source's id, the label of its lag gauge). */
+    public PaneCombiner(SeriesDimensions dimensions, int maxBufferedPanes, WallClock clock, String shard) {
+        this.shard = shard;
         this.dimensions = dimensions;
         this.maxBufferedPanes = maxBufferedPanes;
         this.clock = clock;
@@ -62,6 +69,10 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
         super.open();
         buffered = new TreeMap<>();
         newestEventTimes = new HashMap<>();
+        watermark = Long.MIN_VALUE;
+        // how far this shard's event time trails the wall clock: 0 until its first watermark
+        PulseMetrics.of(getMetricGroup()).addGroup("shard", shard).gauge("event_time_lag_ms",
+                (Gauge<Long>) () -> watermark == Long.MIN_VALUE ? 0L : Math.max(0, clock.millis() - watermark));
     }
 
     @Override
@@ -90,6 +101,7 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         emitUpTo(mark.getTimestamp());
+        watermark = mark.getTimestamp();
         super.processWatermark(mark);
     }
 

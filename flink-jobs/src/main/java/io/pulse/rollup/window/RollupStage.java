@@ -14,7 +14,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import io.pulse.rollup.metrics.PulseMetrics;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimerService;
@@ -56,7 +58,9 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
     /** Revision last emitted, by bucket start (tumbling) or window end (sliding); absent: not fired. */
     protected transient MapState<Long, Integer> revisions;
     private transient ValueState<Long> lastVersion;
-    private transient Counter corrections;
+    /** Events for windows already fired: each becomes a correction of the stored row. */
+    private transient Counter late;
+    private transient Counter windowsEmitted;
     /** Highest watermark acted on, this run or (restored) before it. */
     private transient long actedOn;
     private transient ListState<Long> checkpointedWatermark;
@@ -75,7 +79,9 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
                 TypeInformation.of(RollupAggregate.class)));
         revisions = getRuntimeContext().getMapState(new MapStateDescriptor<>("revisions", Types.LONG, Types.INT));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("lastVersion", Types.LONG));
-        corrections = getRuntimeContext().getMetricGroup().counter("corrections");
+        MetricGroup pulse = PulseMetrics.of(getRuntimeContext().getMetricGroup()).addGroup("granularity", granularity.code());
+        late = pulse.counter("late_events");
+        windowsEmitted = pulse.counter("windows_emitted");
     }
 
     @Override
@@ -128,8 +134,13 @@ public abstract class RollupStage<IN> extends KeyedProcessFunction<SeriesKey, IN
     /** Sends {@code delta} to the stored row of a closed window; keeps no state for it. */
     protected void correct(SeriesKey key, long bucketStart, RollupAggregate delta, long watermark, Context ctx)
             throws Exception {
-        corrections.inc();
+        late.inc();
         ctx.output(CORRECTIONS, new Correction(key, granularity, bucketStart, nextVersion(watermark), delta));
+    }
+
+    /** Counts one window result sent on (first firing or revision). */
+    protected void emitted() {
+        windowsEmitted.inc();
     }
 
     /** Drops the version sequence once nothing of the series is left, so idle series cost no state. */

@@ -106,6 +106,7 @@ public final class SlidingStage extends RollupStage<Partial> {
         if (!panes.isEmpty()) {
             out.collect(rollup(ctx.getCurrentKey(), windowStart, nextRevision(windowEnd),
                     RollupAggregate.mergeAll(panes), watermark));
+            emitted();
         }
     }
 }

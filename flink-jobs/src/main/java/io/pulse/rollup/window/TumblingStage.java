@@ -85,6 +85,7 @@ public final class TumblingStage extends RollupStage<Partial> {
                       Context ctx, Collector<Rollup> out) throws Exception {
         Rollup rollup = rollup(key, bucket, nextRevision(bucket), aggregate.copy(), watermark);
         out.collect(rollup);
+        emitted();
         ctx.output(DELTAS, new Partial(key, bucket, delta == null ? rollup.aggregate() : delta));
     }
 }

@@ -33,7 +33,7 @@ class PaneCombinerTest {
             harness.close();
         }
         harness = new OneInputStreamOperatorTestHarness<>(
-                new PaneCombiner(SeriesDimensions.DEFAULT, maxBufferedPanes, () -> now));
+                new PaneCombiner(SeriesDimensions.DEFAULT, maxBufferedPanes, () -> now, "shard-0"));
         Harnesses.registerSerializers(harness.getExecutionConfig());
         harness.open();
     }

@@ -1,10 +1,10 @@
 package io.pulse.serving.cache;
 
 import io.lettuce.core.SetArgs;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.pulse.serving.query.MetricCatalog;
-import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
  * metric or dimension value appears, so an answer is kept {@code pulse.cache.catalog-ttl-seconds} (60 s)
  * per tenant. {@code since} is taken to the minute, so callers asking for "the last 7 days" share entries.
  */
-@Singleton
+@Context // at start-up, so its cache meters are scraped from the first scrape on
 public class CachedCatalog {
 
     private final MetricCatalog catalog;

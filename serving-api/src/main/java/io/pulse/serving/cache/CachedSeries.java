@@ -1,6 +1,7 @@
 package io.pulse.serving.cache;
 
 import io.lettuce.core.SetArgs;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.pulse.contracts.rollup.Granularity;
@@ -9,7 +10,6 @@ import io.pulse.contracts.text.Digests;
 import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.query.SeriesResult;
-import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -21,7 +21,7 @@ import java.time.Instant;
  * for a change whose publication was lost: short while the answer's last window can still be written,
  * long once it cannot.
  */
-@Singleton
+@Context // at start-up, so its cache meters are scraped from the first scrape on
 public class CachedSeries {
 
     private final QueryEngine engine;

@@ -3,15 +3,17 @@ package io.pulse.serving.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pulse.contracts.event.RejectReason;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Events posted to the ingest API: accepted (published and confirmed by the broker) or rejected, by the
- * reason code the caller got back. Every reason is registered up front, so a rate over it is 0, not absent.
+ * rejection reason (as the rollup job labels it: {@code invalid_type} for the API's {@code invalid-type}).
+ * Made at start-up with every reason, so a rate over any of them is 0 before the first request, not absent.
  */
-@Singleton
+@Context
 class IngestMetrics {
 
     private static final String NAME = "pulse.ingest.events";
@@ -24,7 +26,7 @@ class IngestMetrics {
         accepted = Counter.builder(NAME).tag("outcome", "accepted").tag("reason", "none").description(DESCRIPTION)
                 .register(registry);
         for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, Counter.builder(NAME).tag("outcome", "rejected").tag("reason", reason.code())
+            rejected.put(reason, Counter.builder(NAME).tag("outcome", "rejected").tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .description(DESCRIPTION).register(registry));
         }
     }

@@ -2,13 +2,13 @@ package io.pulse.serving.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Context;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Requests and sockets refused by a rate limit, by which limit refused them (a bounded label). */
-@Singleton
+/** Requests and sockets refused by a rate limit, by which limit refused them (a bounded label); made at start-up. */
+@Context
 class RateLimitMetrics {
 
     enum Limit { CALLER, ADDRESS, FAILED_AUTH, WEBSOCKET_CONNECTION, WEBSOCKET_MESSAGE }

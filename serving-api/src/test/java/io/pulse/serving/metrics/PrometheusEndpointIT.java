@@ -49,10 +49,10 @@ class PrometheusEndpointIT {
 
             String after = scrape(server);
             String accepted = "pulse_ingest_events_total{outcome=\"accepted\",reason=\"none\"}";
-            String invalidType = "pulse_ingest_events_total{outcome=\"rejected\",reason=\"invalid-type\"}";
+            String invalidType = "pulse_ingest_events_total{outcome=\"rejected\",reason=\"invalid_type\"}";
             assertThat(value(after, accepted) - value(before, accepted)).isEqualTo(2);
             assertThat(value(after, invalidType) - value(before, invalidType)).isEqualTo(1);
-            assertThat(value(before, "pulse_ingest_events_total{outcome=\"rejected\",reason=\"malformed-json\"}"))
+            assertThat(value(before, "pulse_ingest_events_total{outcome=\"rejected\",reason=\"malformed_json\"}"))
                     .as("every reason is there before its first rejection").isZero();
 
             assertThat(after).containsPattern("http_server_requests_seconds_bucket\\{[^}]*status=\"200\"[^}]*uri=\"/v2/metrics/\\{metric}/series")

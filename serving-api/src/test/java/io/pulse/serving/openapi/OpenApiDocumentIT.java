@@ -23,12 +23,14 @@ class OpenApiDocumentIT {
     /**
      * Routes OpenAPI cannot describe, each documented by its own contract (docs/streaming.md,
      * schema.graphqls), the browser login flow of Micronaut Security (docs/security.md), and the health
-     * check for load balancers and containers (docs/devstack.md), which is not part of the API.
+     * check for load balancers and containers (docs/devstack.md) and the Prometheus scrape
+     * (docs/operations/observability.md), which are not part of the API.
      */
     private static final Set<String> DESCRIBED_ELSEWHERE = Set.of("GET /v1/stream", "GET /graphql-ws",
             "GET /graphql", "POST /graphql", "GET /oauth/login/pulse", "GET /oauth/callback/pulse",
             "POST /oauth/callback/pulse", "GET /logout", "POST /logout", "GET /.well-known/oauth-protected-resource",
-            "GET /.well-known/oauth-protected-resource{path:.+}", "GET /health", "GET /health/{selector}");
+            "GET /.well-known/oauth-protected-resource{path:.+}", "GET /health", "GET /health/{selector}",
+            "GET /prometheus");
 
     @Test
     @SuppressWarnings("unchecked")

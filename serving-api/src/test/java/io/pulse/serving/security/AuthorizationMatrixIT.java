@@ -45,11 +45,13 @@ class AuthorizationMatrixIT {
     private static final Set<String> CHECKED_PER_FIELD = Set.of("GET /graphql", "POST /graphql", "GET /graphql-ws");
     /**
      * The login flow and the resource metadata, anonymous by design (docs/security.md); the health check
-     * of load balancers and containers, which says only UP or DOWN (HealthIT).
+     * of load balancers and containers, which says only UP or DOWN (HealthIT); the Prometheus scrape, whose
+     * labels hold no tenant, user or raw path (PrometheusEndpointIT).
      */
     private static final Set<String> ANONYMOUS = Set.of("GET /oauth/login/pulse", "GET /oauth/callback/pulse",
             "POST /oauth/callback/pulse", "GET /logout", "POST /logout", "GET /.well-known/oauth-protected-resource",
-            "GET /.well-known/oauth-protected-resource{path:.+}", "GET /health", "GET /health/{selector}");
+            "GET /.well-known/oauth-protected-resource{path:.+}", "GET /health", "GET /health/{selector}",
+            "GET /prometheus");
     /** Any authenticated caller, whatever its roles: who am I. */
     private static final Set<String> ANY_CALLER = Set.of("GET /v2/session");
     /** What each GraphQL root field needs; the schema's fields must all be here. */
