@@ -65,7 +65,7 @@ public final class SeriesCardinalityGuard extends KeyedProcessFunction<String, P
         MetricGroup pulse = PulseMetrics.of(getRuntimeContext().getMetricGroup());
         overflowEvents = pulse.counter("series_overflow_events");
         activeByTenant = new HashMap<>();
-        seriesPerTenant = new TenantGauges(pulse, "series", Long::sum, count -> count);
+        seriesPerTenant = new TenantGauges(pulse, "series", Long::sum);
     }
 
     @Override

@@ -3,16 +3,14 @@ package io.pulse.rollup.metrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongBinaryOperator;
-import java.util.function.LongUnaryOperator;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
  * One gauge per tenant with a bounded label set: the first {@link #MAX_TENANTS} tenants an operator
  * instance sees get their own {@code tenant} label; every further tenant is folded into
- * {@code tenant="(other)"} (no tenant id holds parentheses), so a flood of tenant ids cannot grow the scrape without bound. Each gauge
- * exports {@code reading} of its raw value when scraped (a lag from a time, say); the raw values of the
- * folded tenants are combined by {@code combine} first (the oldest time, the sum of series).
+ * {@code tenant="(other)"} (no tenant id holds parentheses), whose value combines theirs with
+ * {@code combine} (the greatest lag, the sum of series). A flood of tenant ids cannot grow the scrape.
  */
 public final class TenantGauges {
 
@@ -23,18 +21,16 @@ public final class TenantGauges {
     private final MetricGroup group;
     private final String name;
     private final LongBinaryOperator combine;
-    private final LongUnaryOperator reading;
     private final Map<String, Long> labelled = new HashMap<>();
     private final Map<String, Long> folded = new HashMap<>();
 
-    public TenantGauges(MetricGroup pulse, String name, LongBinaryOperator combine, LongUnaryOperator reading) {
+    public TenantGauges(MetricGroup pulse, String name, LongBinaryOperator combine) {
         this.group = pulse;
         this.name = name;
         this.combine = combine;
-        this.reading = reading;
     }
 
-    /** Sets {@code tenant}'s raw value (called on the task thread; the reporter reads on its own). */
+    /** Sets {@code tenant}'s value (on the task thread; the reporter reads on its own). */
     public synchronized void set(String tenant, long value) {
         if (labelled.containsKey(tenant) || labelled.size() < MAX_TENANTS) {
             if (labelled.put(tenant, value) == null) {
@@ -50,9 +46,7 @@ public final class TenantGauges {
 
     /** What the gauge of {@code label} exports now. */
     synchronized long read(String label) {
-        long raw = label.equals(OTHER)
-                ? folded.values().stream().mapToLong(Long::longValue).reduce(combine).orElse(0)
+        return label.equals(OTHER) ? folded.values().stream().mapToLong(Long::longValue).reduce(combine).orElse(0)
                 : labelled.getOrDefault(label, 0L);
-        return reading.applyAsLong(raw);
     }
 }

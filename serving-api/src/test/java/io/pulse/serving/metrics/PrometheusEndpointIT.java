@@ -56,6 +56,7 @@ class PrometheusEndpointIT {
                     .as("every reason is there before its first rejection").isZero();
 
             assertThat(after).containsPattern("http_server_requests_seconds_bucket\\{[^}]*status=\"200\"[^}]*uri=\"/v2/metrics/\\{metric}/series")
+                    .containsPattern("http_server_requests_seconds_bucket\\{[^}]*uri=\"/v1/events\",le=\"0.25\"}")
                     .containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"202\"[^}]*uri=\"/v1/events\"")
                     .doesNotContain(metric);
             String seriesMiss = "pulse_cache_requests_total{cache=\"series\",result=\"miss\"}";
