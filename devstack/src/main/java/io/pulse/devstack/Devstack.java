@@ -144,6 +144,13 @@ public final class Devstack implements AutoCloseable {
         properties.put("redis.uri", redis.uri());
         properties.put("pulse.amqp.uri", broker.uri());
         properties.put("pulse.amqp.shards", SHARDS);
+        properties.put("pulse.operations.flink-url", "http://127.0.0.1:" + flinkUiPort);
+        broker.managementApi().ifPresent(management -> {
+            properties.put("pulse.operations.rabbitmq-url", management.url());
+            properties.put("pulse.operations.rabbitmq-user", management.user());
+            properties.put("pulse.operations.rabbitmq-password", management.password());
+            properties.put("pulse.operations.rabbitmq-vhost", management.vhost());
+        });
         if (dashboardBuilt()) {
             // the built dashboard at /, where a login lands; the API's routes keep their paths
             properties.put("micronaut.router.static-resources.dashboard.paths", "file:" + settings.dashboardDir());

@@ -3,10 +3,13 @@ package io.pulse.devstack.services;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.qpid.server.SystemLauncher;
 import org.apache.qpid.server.model.SystemConfig;
 
@@ -56,6 +59,26 @@ public final class Broker implements BackingService {
 
     public String uri() {
         return uri;
+    }
+
+    /** RabbitMQ's management API, for serving-api's Operations view. */
+    public record ManagementApi(String url, String user, String password, String vhost) { }
+
+    /**
+     * A configured RabbitMQ's management API: on its host at port 15672, with the AMQP URI's credentials
+     * and virtual host. The embedded broker (Qpid) has none.
+     */
+    public Optional<ManagementApi> managementApi() {
+        if (embedded != null) {
+            return Optional.empty();
+        }
+        URI parsed = URI.create(uri);
+        String[] credentials = parsed.getUserInfo() == null ? new String[] {"guest", "guest"}
+                : parsed.getUserInfo().split(":", 2);
+        String vhost = parsed.getPath() == null || parsed.getPath().length() <= 1 ? "/"
+                : URLDecoder.decode(parsed.getPath().substring(1), StandardCharsets.UTF_8);
+        return Optional.of(new ManagementApi("http://" + parsed.getHost() + ":15672", credentials[0],
+                credentials.length > 1 ? credentials[1] : "", vhost));
     }
 
     @Override
