@@ -3,7 +3,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const features = ['dashboards', 'export', 'live', 'offline', 'session', 'theme', 'widgets'];
+const features = ['dashboards', 'export', 'live', 'offline', 'operations', 'session', 'theme', 'widgets'];
 
 export default tseslint.config(
   { ignores: ['dist', 'coverage', 'node_modules', 'dev-dist', 'src/lib/api-schema.d.ts', 'e2e-artifacts'] },

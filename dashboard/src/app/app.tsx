@@ -3,6 +3,7 @@ import { DashboardsList } from '@/features/dashboards/components/dashboards-list
 import { ConnectionStatusBar } from '@/features/live/components/connection-status';
 import { useFreshness } from '@/features/live/api/get-freshness';
 import { OfflineBanner } from '@/features/offline/components/offline-banner';
+import { OperationsPage } from '@/features/operations/components/operations-page';
 import { useSession } from '@/features/session/api/get-session';
 import { UserBadge } from '@/features/session/components/user-badge';
 import { can } from '@/features/session/lib/permissions';
@@ -10,10 +11,10 @@ import { ThemeToggle } from '@/features/theme/components/theme-toggle';
 import { useTheme } from '@/features/theme/lib/theme';
 import { ApiError, takeReturnPath } from '@/lib/api-client';
 import { PALETTES } from '@/lib/palette';
-import { useViewState } from '@/lib/url-state';
+import { formatView, useViewState, type ViewState } from '@/lib/url-state';
 import { DashboardPage } from './dashboard-page';
 
-/** The signed-in app: header, live status, and the dashboards list or one dashboard, as the address says. */
+/** The signed-in app: header, live status, and the dashboards list, one dashboard or Operations, as the address says. */
 export function App() {
   const session = useSession();
   const { theme } = useTheme();
@@ -39,7 +40,9 @@ export function App() {
   }
   const eventTime = freshness.data?.eventTime ? Date.parse(freshness.data.eventTime) : null;
   const lagMs = freshness.data?.lagMillis ?? null;
-  const open = (id: string | null) => setView({ dashboard: id, range: null, refresh: null, filters: [] });
+  const open = (id: string | null) => setView({ page: 'dashboards', dashboard: id, range: null, refresh: null, filters: [] });
+  const operations: ViewState = { page: 'operations', dashboard: null, range: null, refresh: null, filters: [] };
+  const onDashboards = view.page === 'dashboards';
 
   return (
     <>
@@ -49,7 +52,11 @@ export function App() {
           <img src="/icons/icon-192.png" alt="" width={24} height={24} /> Pulse
         </a>
         <nav aria-label="Main">
-          <a href="/" onClick={(e) => { e.preventDefault(); open(null); }} aria-current={view.dashboard ? undefined : 'page'}>Dashboards</a>
+          <a href="/" onClick={(e) => { e.preventDefault(); open(null); }} aria-current={onDashboards && !view.dashboard ? 'page' : undefined}>Dashboards</a>
+          {can(session.data, 'jobs:read') && (
+            <a href={formatView(operations)} onClick={(e) => { e.preventDefault(); setView(operations); }}
+              aria-current={view.page === 'operations' ? 'page' : undefined}>Operations</a>
+          )}
         </nav>
         <div className="header-end">
           <ThemeToggle />
@@ -60,11 +67,24 @@ export function App() {
       <OfflineBanner forced={freshness.isError && !(freshness.error instanceof ApiError)} />
       <ConnectionStatusBar freshness={freshness.data} />
       <div id="content">
-        {view.dashboard
+        {view.page === 'operations' && <OperationsPage />}
+        {onDashboards && (view.dashboard
           ? <DashboardPage key={view.dashboard} id={view.dashboard} view={view} setView={setView} session={session.data}
               palette={PALETTES[theme]} clock={{ eventTime, lagMs }} />
-          : <DashboardsList canEdit={can(session.data, 'dashboards:write')} onOpen={open} />}
+          : can(session.data, 'dashboards:read')
+            ? <DashboardsList canEdit={can(session.data, 'dashboards:write')} onOpen={open} />
+            : <NoDashboards />)}
       </div>
     </>
+  );
+}
+
+/** The start page for a role without `dashboards:read` (ops): says so instead of asking the server in vain. */
+function NoDashboards() {
+  return (
+    <main className="page">
+      <h1>Dashboards</h1>
+      <p>Your role may not read dashboards (it lacks the <code>dashboards:read</code> permission).</p>
+    </main>
   );
 }

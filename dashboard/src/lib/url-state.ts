@@ -3,10 +3,12 @@ import { durationMs, type TimeRange } from './time-range';
 
 /**
  * What the screen shows, kept in the address so a shared link reproduces the view and a reload keeps it:
- * `?dashboard=<id>&last=15m` or `&from=<ISO>&to=<ISO>`, `&refresh=<seconds>`, repeated `&filter=d:op:v`.
+ * `?dashboard=<id>&last=15m` or `&from=<ISO>&to=<ISO>`, `&refresh=<seconds>`, repeated `&filter=d:op:v`;
+ * `?page=operations` for the Operations page (no `page`: the dashboards, as addresses always were).
  * Query parameters only: any static server (and the service worker's fallback) serves the one page.
  */
 export interface ViewState {
+  page: Page;
   dashboard: string | null;
   /** null: the dashboard's own default range */
   range: TimeRange | null;
@@ -14,6 +16,10 @@ export interface ViewState {
   refresh: number | null;
   filters: string[];
 }
+
+/** The app's pages; `dashboards` (the list, or the one `dashboard` names) is the default, never written. */
+export type Page = 'dashboards' | 'operations';
+const PAGES: readonly Page[] = ['dashboards', 'operations'];
 
 export const FILTER_PATTERN = /^[^:\s]+:(eq|in|not):.+$/;
 
@@ -30,7 +36,9 @@ export function parseView(search: string): ViewState {
   }
   const refreshText = params.get('refresh');
   const refresh = refreshText !== null && /^\d{1,5}$/.test(refreshText) ? Number(refreshText) : null;
+  const page = PAGES.find((p) => p === params.get('page')) ?? 'dashboards';
   return {
+    page,
     dashboard: params.get('dashboard'),
     range,
     refresh,
@@ -40,6 +48,7 @@ export function parseView(search: string): ViewState {
 
 export function formatView(view: ViewState): string {
   const params = new URLSearchParams();
+  if (view.page !== 'dashboards') params.set('page', view.page);
   if (view.dashboard) params.set('dashboard', view.dashboard);
   if (view.range?.kind === 'relative') params.set('last', view.range.last);
   if (view.range?.kind === 'absolute') {

@@ -39,4 +39,5 @@ export function fakeApi(routes: Record<string, Handler | Answer>) {
 export const SESSIONS = {
   editor: { subject: 'editor@acme', tenant: 'acme', roles: ['editor'], permissions: ['dashboards:read', 'dashboards:write', 'exports:create', 'metrics:read'], csrfToken: 'csrf-1' },
   viewer: { subject: 'viewer@acme', tenant: 'acme', roles: ['viewer'], permissions: ['dashboards:read', 'metrics:read'], csrfToken: 'csrf-2' },
+  ops: { subject: 'ops@acme', tenant: 'acme', roles: ['ops'], permissions: ['jobs:manage', 'jobs:read', 'metrics:read'], csrfToken: 'csrf-3' },
 };
