@@ -163,6 +163,45 @@ describe('an editor', () => {
   });
 });
 
+describe('an SRE', () => {
+  it('opens Operations from the menu: the rollup job running with operators and a checkpoint, and why queues are missing', async () => {
+    const JOB = 'pulse-rollups (devstack)';
+    for (const [theme, width] of [['light', 1440], ['dark', 390]]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+      const page = await signIn(context, 'ops@acme');
+      const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operations' });
+      await link.click();
+      await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
+      assert.equal(await link.getAttribute('aria-current'), 'page');
+      assert.equal(new URL(page.url()).searchParams.get('page'), 'operations', 'the page is in the address');
+
+      // polled every 5 s: on a devstack just started, the job may still be starting or before its first checkpoint
+      const job = page.getByRole('region', { name: JOB, exact: true });
+      await job.waitFor({ timeout: 60_000 });
+      await until(async () => (await job.getByTitle('Job status').textContent()) === 'RUNNING', { what: `${JOB} running` });
+      const checkpoint = job.locator('xpath=.//dt[normalize-space(.)="Last checkpoint"]/following-sibling::dd[1]');
+      await until(async () => / ago, took .+, [\d.,]+ (B|KiB|MiB|GiB|TiB)$/.test(await checkpoint.textContent()),
+        { what: `a last checkpoint of ${JOB}` });
+      const operators = job.getByRole('table', { name: `Operators of ${JOB}` }).locator('tbody tr');
+      assert.ok(await operators.count() >= 1, 'at least one operator row');
+      assert.match(await operators.first().textContent(), /\d+(\.\d)? % (OK|Low|High)/, 'backpressure with its level');
+
+      // the devstack's embedded broker has no RabbitMQ management API: the queues say so, the jobs still show
+      const queues = page.getByRole('region', { name: 'Event queues', exact: true });
+      await queues.getByText(/not configured/).waitFor();
+      assert.match(await page.getByRole('list', { name: 'Sources' }).textContent(), /Flink: available.*RabbitMQ: unavailable/);
+
+      assert.deepEqual(await accessibilityViolations(page), [], `Operations, ${theme} at ${width} px`);
+      if (width < 400) {
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, 'tables scroll in their box, not the page');
+      }
+      await page.screenshot({ path: `${ARTIFACTS}/operations-${theme}-${width}.png`, fullPage: true });
+      assert.deepEqual(page.problems, []);
+      await context.close();
+    }
+  });
+});
+
 describe('live data', () => {
   it('shows an event published through the pipeline as a new point, and a late correction as a revised one', async () => {
     const metric = unique('e2e.latency_');

@@ -88,6 +88,36 @@ describe('App', () => {
     expect(post.body).toMatchObject({ name: 'Fresh', widgets: [] });
   });
 
+  it('offers Operations only to a role with jobs:read, and keeps the page in the address', async () => {
+    fakeApi({ 'GET /v2/session': { body: SESSIONS.viewer }, 'GET /v2/freshness': { body: FRESHNESS }, 'GET /v2/dashboards': { body: { items: [] } } });
+    const viewer = renderWithApp(<App />);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Dashboards' })).toHaveAttribute('aria-current', 'page');
+    expect(within(nav).queryByRole('link', { name: 'Operations' })).not.toBeInTheDocument();
+    viewer.unmount();
+
+    fakeApi({
+      'GET /v2/session': { body: SESSIONS.ops }, 'GET /v2/freshness': { body: FRESHNESS },
+      'GET /v2/operations': { body: { readAt: '2026-11-30T12:00:00Z', flink: { available: true, error: null }, rabbitmq: { available: true, error: null }, jobs: [], queues: [] } },
+    });
+    renderWithApp(<App />);
+    const opsNav = await screen.findByRole('navigation', { name: 'Main' });
+    // ops may not read dashboards: the start page says so instead of asking the server in vain
+    expect((await screen.findByText('dashboards:read')).closest('p')).toHaveTextContent('Your role may not read dashboards');
+    const link = within(opsNav).getByRole('link', { name: 'Operations' });
+    expect(link).toHaveAttribute('href', '?page=operations');
+    expect(link).not.toHaveAttribute('aria-current');
+    await userEvent.click(link);
+    expect(window.location.search).toBe('?page=operations');
+    expect(link).toHaveAttribute('aria-current', 'page');
+    expect(within(opsNav).getByRole('link', { name: 'Dashboards' })).not.toHaveAttribute('aria-current');
+    expect(await screen.findByRole('heading', { name: 'Operations', level: 1 })).toBeInTheDocument();
+    expect(await screen.findByText('No jobs on the Flink cluster.')).toBeInTheDocument();
+    await userEvent.click(within(opsNav).getByRole('link', { name: 'Dashboards' }));
+    expect(window.location.search).toBe('');
+    expect(screen.getByRole('heading', { name: 'Dashboards', level: 1 })).toBeInTheDocument();
+  });
+
   it('keeps the dark mode choice across visits', async () => {
     fakeApi({ 'GET /v2/session': { body: SESSIONS.viewer }, 'GET /v2/freshness': { body: FRESHNESS }, 'GET /v2/dashboards': { body: { items: [] } } });
     renderWithApp(<App />);

@@ -1,6 +1,7 @@
 import { formatLag } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
 import type { Freshness } from '../api/get-freshness';
-import { useConnectionStatus, useNow } from '../hooks/use-connection-status';
+import { useConnectionStatus } from '../hooks/use-connection-status';
 
 const STATE_LABEL = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', closed: 'Offline' } as const;
 
