@@ -111,7 +111,9 @@ public class RabbitMqShardSource implements EventSource {
             }
             // AMQP timestamps are whole seconds: the end of its second bounds when the message was sent
             long sentAt = properties.getTimestamp() == null ? 0 : properties.getTimestamp().getTime() + 999;
-            collector.collect(new RawMessage(source, tenant, correlationId, body, sentAt));
+            Object traceParent = properties.getHeaders() == null ? null : properties.getHeaders().get("traceparent");
+            collector.collect(new RawMessage(source, tenant, correlationId, body, sentAt,
+                    traceParent == null ? null : traceParent.toString()));
         }
 
         @Override

@@ -9,8 +9,10 @@ package io.pulse.rollup.source;
  * @param body          one JSON event or a JSON array of events
  * @param sentAt        the message's AMQP timestamp (when its producer sent it) in epoch milliseconds, 0 when
  *                      it has none
+ * @param traceParent   the producer's W3C trace context (its {@code traceparent} header); null when it sent none
  */
-public record RawMessage(String source, String tenant, String correlationId, byte[] body, long sentAt) {
+public record RawMessage(String source, String tenant, String correlationId, byte[] body, long sentAt,
+                         String traceParent) {
 
     /**
      * What tells redeliveries and producer retries apart: the correlation id within the tenant, so two

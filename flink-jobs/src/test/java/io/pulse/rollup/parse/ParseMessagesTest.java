@@ -44,7 +44,7 @@ class ParseMessagesTest {
 
     private void send(String routingTenant, String correlationId, String body) throws Exception {
         harness.processElement(new RawMessage("amqp:q", routingTenant, correlationId,
-                body.getBytes(StandardCharsets.UTF_8), SENT_AT), 0);
+                body.getBytes(StandardCharsets.UTF_8), SENT_AT, null), 0);
     }
 
     private List<DeadLetter> rejected() {

@@ -20,7 +20,7 @@ class DropDuplicateMessagesTest {
     }
 
     private static RawMessage message(String tenant, String correlationId) {
-        return new RawMessage("amqp:q", tenant, correlationId, "{}".getBytes(StandardCharsets.UTF_8), 0);
+        return new RawMessage("amqp:q", tenant, correlationId, "{}".getBytes(StandardCharsets.UTF_8), 0, null);
     }
 
     /** Issue 9, case 6: ids are unique per tenant only, so another tenant's same id is another message. */

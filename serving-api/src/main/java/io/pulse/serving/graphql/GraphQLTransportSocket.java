@@ -12,6 +12,7 @@ import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pulse.serving.security.SocketLimits;
 import io.pulse.serving.stream.Outbox;
 import io.pulse.serving.stream.SocketConnections;
@@ -53,8 +54,9 @@ public class GraphQLTransportSocket {
     private final ScheduledExecutorService timer;
 
     public GraphQLTransportSocket(GraphQL graphQL, StreamSettings settings, ObjectMapper json, SocketLimits socketLimits,
-                                  ConnectionParamsAuthenticator authenticator, LiveStreams streams, StreamMetrics metrics) {
-        this.connections = new SocketConnections<>("graphql", socketLimits, metrics);
+                                  ConnectionParamsAuthenticator authenticator, LiveStreams streams, StreamMetrics metrics,
+                                  OpenTelemetry openTelemetry) {
+        this.connections = new SocketConnections<>("graphql", socketLimits, metrics, openTelemetry);
         this.metrics = metrics;
         this.authenticator = authenticator;
         this.timer = streams.executor();

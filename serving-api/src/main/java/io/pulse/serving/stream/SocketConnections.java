@@ -4,6 +4,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.websocket.CloseReason;
 import io.micronaut.websocket.WebSocketSession;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.pulse.serving.caller.Caller;
 import io.pulse.serving.caller.CallerBinder;
 import io.pulse.serving.security.SocketLimits;
@@ -37,11 +43,18 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
     private final Map<String, Slot<C>> slots = new ConcurrentHashMap<>();
     private final SocketLimits limits;
     private final StreamMetrics metrics;
+    private final Tracer tracer;
+    private final String spanName;
 
-    /** The connections of the endpoint named {@code endpoint} in the meters ({@code stream}, {@code graphql}). */
-    public SocketConnections(String endpoint, SocketLimits limits, StreamMetrics metrics) {
+    /**
+     * The connections of the endpoint named {@code endpoint} in meters and traces ({@code stream},
+     * {@code graphql}): each message a client sends is a span of its own.
+     */
+    public SocketConnections(String endpoint, SocketLimits limits, StreamMetrics metrics, OpenTelemetry openTelemetry) {
         this.limits = limits;
         this.metrics = metrics;
+        this.tracer = openTelemetry.getTracer("io.pulse.serving.stream");
+        this.spanName = "websocket " + endpoint + " receive";
         metrics.watch(endpoint, this);
     }
 
@@ -111,15 +124,21 @@ public final class SocketConnections<C extends SocketConnections.Connection> {
 
     /** Hands a frame to the connection (or keeps it until the connection opens); past the rate, closes. */
     public void receive(WebSocketSession session, String text) {
+        Span span = tracer.spanBuilder(spanName).setSpanKind(SpanKind.SERVER).startSpan();
         Slot<C> slot = slots.computeIfAbsent(session.getId(), id -> new Slot<>(limits.messageBudget()));
-        synchronized (slot) {
-            if (!slot.budget.getAsBoolean()) {
-                session.close(RATE_LIMITED);
-            } else if (slot.connection == null) {
-                slot.early.add(text);
-            } else {
-                slot.connection.receive(text);
+        try (Scope ignored = span.makeCurrent()) {
+            synchronized (slot) {
+                if (!slot.budget.getAsBoolean()) {
+                    span.setStatus(StatusCode.ERROR, "rate limited");
+                    session.close(RATE_LIMITED);
+                } else if (slot.connection == null) {
+                    slot.early.add(text);
+                } else {
+                    slot.connection.receive(text);
+                }
             }
+        } finally {
+            span.end();
         }
     }
 

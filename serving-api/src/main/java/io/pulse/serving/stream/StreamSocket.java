@@ -15,6 +15,7 @@ import io.micronaut.websocket.annotation.OnClose;
 import io.micronaut.websocket.annotation.OnMessage;
 import io.micronaut.websocket.annotation.OnOpen;
 import io.micronaut.websocket.annotation.ServerWebSocket;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pulse.serving.query.QueryLimits;
 
 /**
@@ -37,8 +38,8 @@ public class StreamSocket {
     private final StreamMetrics metrics;
 
     public StreamSocket(LiveStreams streams, StreamSettings settings, QueryLimits limits, ObjectMapper json,
-                        SocketLimits socketLimits, StreamMetrics metrics) {
-        this.connections = new SocketConnections<>("stream", socketLimits, metrics);
+                        SocketLimits socketLimits, StreamMetrics metrics, OpenTelemetry openTelemetry) {
+        this.connections = new SocketConnections<>("stream", socketLimits, metrics, openTelemetry);
         this.metrics = metrics;
         this.streams = streams;
         this.settings = settings;
