@@ -3,6 +3,7 @@ package io.pulse.serving.ingest;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.pulse.contracts.amqp.EventTopology;
+import io.pulse.serving.logging.SecretMasking;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 
@@ -22,5 +23,12 @@ public record AmqpSettings(@NotBlank String uri,
 
     public EventTopology topology() {
         return new EventTopology(exchange, shards);
+    }
+
+    /** Without the URI's password: Micronaut logs the beans it creates at DEBUG. */
+    @Override
+    public String toString() {
+        return "AmqpSettings[uri=" + SecretMasking.mask(uri) + ", exchange=" + exchange + ", shards=" + shards
+                + ", eventsPerMessage=" + eventsPerMessage + ", confirmTimeoutMillis=" + confirmTimeoutMillis + "]";
     }
 }

@@ -24,4 +24,11 @@ public record OperationsSettings(@Nullable String flinkUrl, @Nullable String rab
                                  @Bindable(defaultValue = "/") String rabbitmqVhost,
                                  @Bindable(defaultValue = "2000") @Positive long cacheMillis,
                                  @Bindable(defaultValue = "3000") @Positive long timeoutMillis) {
+
+    /** Without the password: Micronaut logs the beans it creates at DEBUG. */
+    @Override
+    public String toString() {
+        return "OperationsSettings[flinkUrl=" + flinkUrl + ", rabbitmqUrl=" + rabbitmqUrl + ", rabbitmqUser=" + rabbitmqUser
+                + ", rabbitmqVhost=" + rabbitmqVhost + ", cacheMillis=" + cacheMillis + ", timeoutMillis=" + timeoutMillis + "]";
+    }
 }
