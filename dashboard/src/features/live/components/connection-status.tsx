@@ -3,7 +3,7 @@ import { useNow } from '@/lib/use-now';
 import type { Freshness } from '../api/get-freshness';
 import { useConnectionStatus } from '../hooks/use-connection-status';
 
-const STATE_LABEL = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', closed: 'Offline' } as const;
+const STATE_LABEL = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', closed: 'Not live' } as const;
 
 /**
  * The live connection at a glance: its state, when data last arrived, and the tenant's data freshness
