@@ -11,9 +11,11 @@ COPY contracts contracts
 COPY flink-jobs flink-jobs
 COPY serving-api serving-api
 COPY devstack devstack
-# the dashboard has its own image (dashboard/Dockerfile); only its pom is needed for the reactor
+# the dashboard has its own image (dashboard/Dockerfile) and delivery holds only tests of the Helm chart;
+# only their poms are needed for the reactor
 COPY dashboard/pom.xml dashboard/pom.xml
-RUN mvn -B -ntp -q package -pl '!dashboard' -Dmaven.test.skip=true -Djacoco.skip=true \
+COPY delivery/pom.xml delivery/pom.xml
+RUN mvn -B -ntp -q package -pl '!dashboard,!delivery' -Dmaven.test.skip=true -Djacoco.skip=true \
  && mvn -B -ntp -q -pl serving-api,devstack dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
 
 FROM eclipse-temurin:17.0.15_6-jre AS serving-api

@@ -12,7 +12,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * Parameters of {@link RollupJob}, given as {@code --name value} on the command line:
  *
  * <pre>
- * --amqp-uri           amqp://guest:guest@127.0.0.1:5672   broker
+ * --amqp-uri           amqp://guest:guest@127.0.0.1:5672   broker; prefer the PULSE_AMQP_URI environment
+ *                                        variable, which keeps its password out of the arguments
  * --exchange           pulse.events      topic exchange producers publish to
  * --shards             4                 shard queues, one source each
  * --prefetch           2000              unacknowledged messages per shard consumer; messages are
@@ -61,7 +62,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
         ParameterTool p = ParameterTool.fromArgs(args);
         String password = p.get("jdbc-password", System.getenv().getOrDefault("PULSE_JDBC_PASSWORD", ""));
         return new RollupJobConfig(
-                p.get("amqp-uri", "amqp://guest:guest@127.0.0.1:5672"),
+                p.get("amqp-uri", System.getenv().getOrDefault("PULSE_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672")),
                 new EventTopology(p.get("exchange", EventTopology.DEFAULT.exchange()),
                         p.getInt("shards", EventTopology.DEFAULT.shards())),
                 p.getInt("prefetch", 2_000),

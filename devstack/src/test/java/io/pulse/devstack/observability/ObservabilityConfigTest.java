@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,12 +20,14 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The alerting and dashboard configuration (docs/operations/observability.md): Prometheus' and
  * Alertmanager's own checkers accept it and the rules pass their unit tests; every alert can be routed and
  * acted on (severity, summary, description, a runbook that exists); every dashboard panel queries the
- * provisioned data source. promtool and amtool must be on the PATH (Debian: prometheus, alertmanager).
+ * provisioned data source; docker-compose's Prometheus loads the rule file the Helm chart's PrometheusRule
+ * is made from. promtool and amtool must be on the PATH (Debian: prometheus, alertmanager).
  */
 class ObservabilityConfigTest {
 
@@ -47,6 +50,44 @@ class ObservabilityConfigTest {
     @Test
     void promtoolAcceptsThePrometheusConfiguration() throws Exception {
         run(List.of("promtool", "check", "config", "deploy/prometheus/prometheus.yml"));
+    }
+
+    /**
+     * The rules are one file, in the Helm chart (its PrometheusRule emits the file's groups): docker-compose's
+     * Prometheus, with the mount that makes prometheus.yml's relative path reach it in the container, and the
+     * rule tests load that same file. promtool accepts a rule_files glob that matches nothing, hence this.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeAndTheRuleTestsLoadTheChartsRuleFile() throws IOException {
+        List<Path> ruleFiles = PromQlMetricNames.ruleFiles();
+        assertThat(ruleFiles).extracting(file -> ROOT.relativize(file).toString())
+                .containsExactly("helm/pulse/files/prometheus/pulse-alerts.yml");
+
+        Path config = ROOT.resolve("deploy/prometheus/prometheus.yml");
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(config));
+        List<Path> loaded = new ArrayList<>();
+        for (String pattern : (List<String>) prometheus.get("rule_files")) {
+            Path resolved = config.getParent().resolve(pattern).normalize();
+            PathMatcher matcher = resolved.getFileSystem().getPathMatcher("glob:" + resolved);
+            try (Stream<Path> files = Files.list(resolved.getParent())) {
+                files.filter(matcher::matches).sorted().forEach(loaded::add);
+            }
+        }
+        assertThat(loaded).as("the rule files prometheus.yml loads").isEqualTo(ruleFiles);
+
+        // in the container prometheus.yml is /etc/prometheus/prometheus.yml: ../../helm/... is /helm/...
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Object> services = (Map<String, Object>) compose.get("services");
+        List<String> volumes = (List<String>) ((Map<String, Object>) services.get("prometheus")).get("volumes");
+        assertThat(volumes).contains("./deploy/prometheus:/etc/prometheus:ro",
+                "./helm/pulse/files/prometheus:/helm/pulse/files/prometheus:ro");
+
+        Path tests = ROOT.resolve("deploy/prometheus/tests/pulse-alerts.test.yml");
+        Map<String, Object> unitTests = new Yaml().load(Files.readString(tests));
+        assertThat((List<String>) unitTests.get("rule_files"))
+                .extracting(file -> tests.getParent().resolve(file).normalize())
+                .isEqualTo(ruleFiles);
     }
 
     @Test

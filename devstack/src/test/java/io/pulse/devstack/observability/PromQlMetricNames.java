@@ -30,7 +30,8 @@ public final class PromQlMetricNames {
 
     /** The repository root: tests run from the module directory (as ContainerFilesTest). */
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final Path RULES = ROOT.resolve("deploy/prometheus/rules");
+    /** The alert and recording rules: one file for docker-compose's Prometheus and the Helm chart's PrometheusRule. */
+    static final Path RULES = ROOT.resolve("helm/pulse/files/prometheus");
     static final Path DASHBOARDS = ROOT.resolve("deploy/grafana/dashboards");
 
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
