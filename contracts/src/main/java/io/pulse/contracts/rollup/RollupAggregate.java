@@ -53,11 +53,19 @@ public final class RollupAggregate {
 
     /** Adds one value; {@code distinctValue} may be null when the event lacks the distinct dimension. */
     public void add(double value, String distinctValue) {
+        addWithoutQuantile(value, distinctValue);
+        quantiles.accept(value);
+    }
+
+    /**
+     * Adds one value to the exact fields and the distinct sketch but not the quantile sketch: for rollups
+     * whose spec leaves quantiles out, where the sketch is the costliest part of an update.
+     */
+    public void addWithoutQuantile(double value, String distinctValue) {
         count++;
         sum += value;
         min = Math.min(min, value);
         max = Math.max(max, value);
-        quantiles.accept(value);
         if (distinctValue != null) {
             if (distinct == null) {
                 distinct = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
@@ -141,10 +149,11 @@ public final class RollupAggregate {
     /**
      * Value at quantile {@code q} (0..1), within {@link #RELATIVE_ACCURACY} of the exact rank's value, and
      * never outside the exact min and max: the sketch answers a bucket's midpoint, which for data all of
-     * one value (1.0) would be 1.01, above every value seen.
+     * one value (1.0) would be 1.01, above every value seen. NaN when the rollup keeps no quantiles.
      */
     public double quantile(double q) {
-        return count == 0 ? Double.NaN : Math.max(min, Math.min(max, quantiles.getValueAtQuantile(q)));
+        return count == 0 || quantiles.isEmpty() ? Double.NaN
+                : Math.max(min, Math.min(max, quantiles.getValueAtQuantile(q)));
     }
 
     /** Estimated number of distinct values of the distinct dimension; 0 when none was seen. */

@@ -291,4 +291,19 @@ class RollupAggregateTest {
         merger.add(ones.count(), ones.sum(), ones.min(), ones.max(), ones.quantileSketchBytes(), null);
         assertThat(merger.result().quantile(0.99)).isEqualTo(1.0);
     }
+
+    @Test
+    void aRollupWithoutQuantilesKeepsExactFieldsAndDistinctButAnswersNoQuantile() {
+        RollupAggregate aggregate = new RollupAggregate();
+        aggregate.addWithoutQuantile(2, "a");
+        aggregate.addWithoutQuantile(4, "b");
+
+        assertThat(aggregate.count()).isEqualTo(2);
+        assertThat(aggregate.mean()).isEqualTo(3);
+        assertThat(aggregate.distinct()).isCloseTo(2, within(0.01));
+        assertThat(aggregate.quantile(0.5)).isNaN();
+        RollupAggregate stored = RollupAggregate.fromBytes(aggregate.toBytes());
+        assertThat(stored.quantile(0.99)).isNaN();
+        assertThat(stored.max()).isEqualTo(4);
+    }
 }
