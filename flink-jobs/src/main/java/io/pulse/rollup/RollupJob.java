@@ -7,6 +7,8 @@ import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.schema.PartitionUpkeep;
+import io.pulse.contracts.spec.OperatorUids;
+import io.pulse.contracts.spec.RollupSpec;
 import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
 import io.pulse.rollup.correction.Correction;
 import io.pulse.rollup.correction.CorrectionSink;
@@ -18,6 +20,7 @@ import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.freshness.TenantFreshnessSink;
 import io.pulse.rollup.freshness.TenantLag;
 import io.pulse.rollup.parse.ParseMessages;
+import io.pulse.rollup.parse.SelectEvents;
 import io.pulse.rollup.parse.SentEvent;
 import io.pulse.rollup.sink.JdbcTarget;
 import io.pulse.rollup.sink.RedisPublicationSink;
@@ -167,6 +170,7 @@ public final class RollupJob {
                         maxBacklog, idleness, wallClock, SentEvent::sentAt))
                 .withTimestampAssigner((sent, previous) -> sent.event().timestamp());
 
+        RollupSpec spec = config.spec();
         List<DataStream<Partial>> partials = new ArrayList<>();
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();
         List<DataStream<TenantEventTime>> eventTimes = new ArrayList<>();
@@ -174,17 +178,20 @@ public final class RollupJob {
             String id = source.id();
             DataStream<RawMessage> messages = source.create(env)
                     .process(new DropDuplicateMessages(config.dedupeWindow().toMillis()))
-                    .setParallelism(1).name("Drop duplicate messages " + id).uid("dedupe-" + id);
+                    .setParallelism(1).name("Drop duplicate messages " + id).uid(OperatorUids.plain(spec, "dedupe-" + id));
             SingleOutputStreamOperator<SentEvent> parsed = messages
                     .process(new ParseMessages(config.limits()))
-                    .setParallelism(1).name("Parse and validate " + id).uid("parse-" + id);
+                    .setParallelism(1).name("Parse and validate " + id).uid(OperatorUids.plain(spec, "parse-" + id));
             rejected.add(parsed.getSideOutput(ParseMessages.REJECTED));
-            SingleOutputStreamOperator<Partial> combined = parsed
+            DataStream<SentEvent> selected = selectsAll(spec.source()) ? parsed
+                    : parsed.filter(new SelectEvents(spec.source())).setParallelism(1)
+                            .name("Select " + spec.name() + "'s events " + id).uid(OperatorUids.plain(spec, "select-" + id));
+            SingleOutputStreamOperator<Partial> combined = selected
                     .assignTimestampsAndWatermarks(watermarks)
-                    .setParallelism(1).name("Watermarks " + id).uid("watermarks-" + id)
+                    .setParallelism(1).name("Watermarks " + id).uid(OperatorUids.plain(spec, "watermarks-" + id))
                     .transform("Combine 10 s panes " + id, TypeInformation.of(Partial.class),
                             new PaneCombiner(config.dimensions(), config.maxBufferedPanes(), wallClock, id))
-                    .setParallelism(1).uid("combine-" + id);
+                    .setParallelism(1).uid(OperatorUids.plain(spec, "combine-" + id));
             eventTimes.add(combined.getSideOutput(PaneCombiner.EVENT_TIMES));
             partials.add(combined);
         }
@@ -192,44 +199,60 @@ public final class RollupJob {
         SingleOutputStreamOperator<Partial> admitted = union(partials)
                 .keyBy(SeriesCardinalityGuard::metricOf)
                 .process(new SeriesCardinalityGuard(config.maxSeriesPerMetric()))
-                .name("Series cardinality guard").uid("cardinality-guard");
+                .name("Series cardinality guard").uid(OperatorUids.cardinalityGuard(spec));
         rejected.add(admitted.getSideOutput(SeriesCardinalityGuard.OVERFLOW));
 
+        // every window is built from 10 s panes; each tumbling stage from the next finer one's deltas
+        Map<Granularity, SingleOutputStreamOperator<Rollup>> stages = new EnumMap<>(Granularity.class);
         SingleOutputStreamOperator<Rollup> panes = admitted
                 .keyBy(Partial::key)
                 .process(new TumblingStage(Granularity.TEN_SECONDS, lateness))
-                .name("Rollup 10 s").uid("rollup-10s");
+                .name("Rollup 10 s").uid(OperatorUids.stage(spec, Granularity.TEN_SECONDS));
+        stages.put(Granularity.TEN_SECONDS, panes);
         DataStream<Partial> paneDeltas = panes.getSideOutput(TumblingStage.DELTAS);
-        SingleOutputStreamOperator<Rollup> minutes = bySeries(paneDeltas)
-                .process(new TumblingStage(Granularity.ONE_MINUTE, lateness))
-                .name("Rollup 1 min from 10 s").uid("rollup-1m");
-        SingleOutputStreamOperator<Rollup> hours = bySeries(minutes.getSideOutput(TumblingStage.DELTAS))
-                .process(new TumblingStage(Granularity.ONE_HOUR, lateness))
-                .name("Rollup 1 h from 1 min").uid("rollup-1h");
-        SingleOutputStreamOperator<Rollup> sliding = bySeries(paneDeltas)
-                .process(new SlidingStage(Granularity.SLIDING_FIVE_MINUTES, lateness))
-                .name("Rollup 5 min sliding from 10 s panes").uid("rollup-5m-sliding");
+        DataStream<Partial> finer = paneDeltas;
+        for (RollupSpec.Window window : spec.windows()) {
+            Granularity granularity = window.granularity();
+            if (granularity == Granularity.TEN_SECONDS) {
+                continue;
+            }
+            SingleOutputStreamOperator<Rollup> stage = window.sliding()
+                    ? bySeries(paneDeltas).process(new SlidingStage(granularity, lateness))
+                            .name("Rollup " + granularity.code() + " sliding from 10 s panes")
+                    : bySeries(finer).process(new TumblingStage(granularity, lateness))
+                            .name("Rollup " + granularity.code());
+            stage.uid(OperatorUids.stage(spec, granularity));
+            stages.put(granularity, stage);
+            if (!window.sliding()) {
+                finer = stage.getSideOutput(TumblingStage.DELTAS);
+            }
+        }
 
-        Map<Granularity, SingleOutputStreamOperator<Rollup>> results = Map.of(Granularity.TEN_SECONDS, panes,
-                Granularity.ONE_MINUTE, minutes, Granularity.ONE_HOUR, hours,
-                Granularity.SLIDING_FIVE_MINUTES, sliding);
+        List<DataStream<Rollup>> results = new ArrayList<>();
         List<DataStream<Correction>> corrections = new ArrayList<>();
-        results.forEach((granularity, stream) -> {
+        for (Granularity granularity : spec.granularities()) {
+            SingleOutputStreamOperator<Rollup> stream = stages.get(granularity);
             stream.sinkTo(sinks.tables().get(granularity))
-                    .name("Table " + granularity.table()).uid("table-" + granularity.code());
+                    .name("Table " + granularity.table()).uid(OperatorUids.plain(spec, "table-" + granularity.code()));
+            results.add(stream);
             corrections.add(stream.getSideOutput(RollupStage.CORRECTIONS));
-        });
-        union(List.copyOf(results.values())).sinkTo(sinks.live())
-                .name("Redis publish after checkpoint").uid("redis-publish");
+        }
+        union(results).sinkTo(sinks.live())
+                .name("Redis publish after checkpoint").uid(OperatorUids.plain(spec, "redis-publish"));
         union(corrections).sinkTo(sinks.corrections())
-                .name("Corrections of closed windows after checkpoint").uid("corrections");
-        union(rejected).map(new CountDeadLetters()).name("Count dead letters").uid("count-dead-letters")
-                .sinkTo(sinks.deadLetters()).name("Dead letters").uid("dead-letters");
+                .name("Corrections of closed windows after checkpoint").uid(OperatorUids.plain(spec, "corrections"));
+        union(rejected).map(new CountDeadLetters()).name("Count dead letters").uid(OperatorUids.plain(spec, "count-dead-letters"))
+                .sinkTo(sinks.deadLetters()).name("Dead letters").uid(OperatorUids.plain(spec, "dead-letters"));
         // the lag keeps each tenant in one subtask; the sink, chained to it, keeps that partitioning
         union(eventTimes).keyBy(TenantEventTime::tenant).process(new TenantLag(wallClock))
-                .name("Tenant event-time lag").uid("tenant-lag")
+                .name("Tenant event-time lag").uid(OperatorUids.plain(spec, "tenant-lag"))
                 .sinkTo(sinks.eventTimes())
-                .name("Tenant event times").uid("tenant-event-times");
+                .name("Tenant event times").uid(OperatorUids.plain(spec, "tenant-event-times"));
+    }
+
+    private static boolean selectsAll(RollupSpec.Source source) {
+        return source.tenants().contains(RollupSpec.ALL) && source.metrics().contains(RollupSpec.ALL)
+                && source.where().isEmpty();
     }
 
     private static KeyedStream<Partial, SeriesKey> bySeries(DataStream<Partial> deltas) {

@@ -4,7 +4,13 @@ import io.pulse.contracts.amqp.EventTopology;
 import io.pulse.contracts.event.EventLimits;
 import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.rollup.window.SeriesDimensions;
+import io.pulse.contracts.spec.RollupSpec;
+import io.pulse.contracts.spec.RollupSpecs;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.api.java.utils.ParameterTool;
 
@@ -37,12 +43,12 @@ import org.apache.flink.api.java.utils.ParameterTool;
  *                                        job's own up to this old keeps its event time (no corrections)
  * --idleness-ms            5000          a shard quiet this long has nothing pending: its watermark
  *                                        follows the wall clock (now - out-of-orderness)
- * --allowed-lateness-ms    60000         windows keep their state this long after they close; later
- *                                        events are merged into the stored rows as corrections
+ * --spec                   (the default spec)   the rollup to run: a path to its YAML or JSON file, or
+ *                                        the JSON itself (starting with '{'); see docs/jobs.md. It sets the
+ *                                        events counted, series dimensions and distinct dimension, windows,
+ *                                        aggregates, allowed lateness and the cardinality cap per (tenant, metric)
  * --corrections-interval-ms 60000        late events are folded per stored row this long before they
  *                                        are merged into it (at the next checkpoint after)
- * --max-series-per-metric  10000         cardinality cap per (tenant, metric)
- * --distinct-dimension     user          the dimension counted distinct (not part of the series)
  * --parallelism            2             of the keyed stages and sinks
  * --max-buffered-panes     20000         pre-aggregation buffer bound per shard
  * --dedupe-window-ms       120000        a repeated correlation id within this window is dropped
@@ -53,8 +59,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                               int streamLength,
                               Duration checkpointInterval, String checkpointDir, Duration outOfOrderness,
                               Duration maxWatermarkLag, Duration maxBacklog, Duration idleness,
-                              Duration allowedLateness, Duration correctionsInterval, int maxSeriesPerMetric,
-                              SeriesDimensions dimensions,
+                              Duration correctionsInterval, RollupSpec spec,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
                               EventLimits limits) implements Serializable {
 
@@ -79,13 +84,39 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 Duration.ofMillis(p.getLong("max-watermark-lag-ms", 30_000)),
                 Duration.ofMillis(p.getLong("max-backlog-ms", 600_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
-                Duration.ofMillis(p.getLong("allowed-lateness-ms", 60_000)),
                 Duration.ofMillis(p.getLong("corrections-interval-ms", 60_000)),
-                p.getInt("max-series-per-metric", 10_000),
-                new SeriesDimensions(p.get("distinct-dimension", SeriesDimensions.DEFAULT.distinctDimension())),
+                spec(p.get("spec")),
                 p.getInt("parallelism", 2),
                 p.getInt("max-buffered-panes", 20_000),
                 Duration.ofMillis(p.getLong("dedupe-window-ms", 120_000)),
                 EventLimits.DEFAULT);
+    }
+
+    /** The spec {@code --spec} names (a file, or inline JSON), or the default one. */
+    static RollupSpec spec(String spec) {
+        if (spec == null) {
+            return RollupSpecs.defaultSpec();
+        }
+        if (spec.startsWith("{")) {
+            return RollupSpecs.validate(spec).orThrow();
+        }
+        try {
+            return RollupSpecs.validate(Files.readString(Path.of(spec))).orThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spec " + spec, e);
+        }
+    }
+
+    /** Windows keep their state this long after they close; later events correct the stored rows. */
+    public Duration allowedLateness() {
+        return spec.allowedLateness();
+    }
+
+    public int maxSeriesPerMetric() {
+        return spec.series().maxSeriesPerMetric();
+    }
+
+    public SeriesDimensions dimensions() {
+        return SeriesDimensions.of(spec);
     }
 }

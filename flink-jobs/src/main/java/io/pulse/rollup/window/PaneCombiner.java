@@ -92,7 +92,11 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
             currentPane.put(series, partial);
             bufferedPartials++;
         }
-        partial.add(event.value(), dimensions.distinctValueOf(event));
+        if (dimensions.quantiles()) {
+            partial.add(event.value(), dimensions.distinctValueOf(event));
+        } else {
+            partial.addWithoutQuantile(event.value(), dimensions.distinctValueOf(event));
+        }
         if (bufferedPartials >= maxBufferedPanes) {
             emitUpTo(Long.MAX_VALUE);
         }

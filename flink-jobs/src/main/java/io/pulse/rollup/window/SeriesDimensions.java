@@ -2,22 +2,33 @@ package io.pulse.rollup.window;
 
 import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.contracts.spec.Aggregate;
+import io.pulse.contracts.spec.RollupSpec;
+import io.pulse.contracts.spec.RollupSpecs;
 import java.io.Serializable;
 
 /**
- * Splits an event's dimensions into the series key and the value counted distinct. Every dimension
- * except the distinct one is a series dimension: a high-cardinality label such as the user must be the
- * distinct dimension, or each user would become a series.
+ * Splits an event's dimensions into the series key and the value counted distinct, as the rollup spec
+ * says: its series dimensions (by default every one but the distinct dimension) and its distinct
+ * dimension, which a high-cardinality label such as the user must be, or each user would become a series.
+ *
+ * @param countsDistinct whether the spec computes the distinct aggregate; if not, no value is counted
+ * @param quantiles      whether values feed the quantile sketch
  */
-public record SeriesDimensions(String distinctDimension) implements Serializable {
+public record SeriesDimensions(RollupSpec.Series series, boolean countsDistinct, boolean quantiles)
+        implements Serializable {
 
-    public static final SeriesDimensions DEFAULT = new SeriesDimensions("user");
+    public static final SeriesDimensions DEFAULT = of(RollupSpecs.defaultSpec());
+
+    public static SeriesDimensions of(RollupSpec spec) {
+        return new SeriesDimensions(spec.series(), spec.computes(Aggregate.DISTINCT), spec.computes(Aggregate.QUANTILES));
+    }
 
     public SeriesKey seriesOf(Event event) {
-        return SeriesKey.of(event.tenant(), event.metric(), event.dimensions(), distinctDimension);
+        return series.keyOf(event);
     }
 
     public String distinctValueOf(Event event) {
-        return event.dimensions().get(distinctDimension);
+        return countsDistinct ? event.dimensions().get(series.distinct()) : null;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -19,13 +20,13 @@ import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.contracts.spec.RollupSpecs;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
 import io.pulse.rollup.RollupSinks;
 import io.pulse.rollup.eventtime.WallClock;
 import io.pulse.rollup.source.EventSource;
-import io.pulse.rollup.window.SeriesDimensions;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -77,6 +78,11 @@ public final class PipelineScenario implements AutoCloseable {
      *                        nearly all of it corrections of stored rows
      */
     public PipelineScenario(String name, Duration maxWatermarkLag) throws Exception {
+        this(name, maxWatermarkLag, defaultSpecWithLateness("30s"));
+    }
+
+    /** Runs the rollup {@code spec} (inline JSON for {@code --spec}). */
+    public PipelineScenario(String name, Duration maxWatermarkLag, String spec) throws Exception {
         jdbcUrl = postgres.createDatabase(name);
         RollupJob.prepareDatabase(jdbcUrl, postgres.user(), postgres.password());
         jobArgs = new String[] {
@@ -84,7 +90,7 @@ public final class PipelineScenario implements AutoCloseable {
             "--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
             "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
             "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
-            "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--allowed-lateness-ms", "30000",
+            "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--spec", spec,
             "--max-watermark-lag-ms", "" + maxWatermarkLag.toMillis(),
             "--corrections-interval-ms", "1000", // folded over several checkpoints: the writer's state is exercised
             "--parallelism", "2"};
@@ -182,7 +188,7 @@ public final class PipelineScenario implements AutoCloseable {
 
     /** Waits until the rows of {@code counted} are there with their final counts, sentinel rows too. */
     public Map<Reference.Window, Reference.Truth> awaitFinalRows(List<Event> counted) throws Exception {
-        Map<Reference.Window, Reference.Truth> expected = Reference.of(counted, SeriesDimensions.DEFAULT);
+        Map<Reference.Window, Reference.Truth> expected = Reference.of(counted, config.spec());
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> matchesInCount(expected) && sentinelsSeen());
@@ -348,5 +354,11 @@ public final class PipelineScenario implements AutoCloseable {
         }
         amqp.close();
         postgres.dropDatabase(jdbcUrl);
+    }
+
+    /** The default spec but for its allowed lateness, as inline JSON for {@code --spec}. */
+    public static String defaultSpecWithLateness(String lateness) {
+        ObjectNode spec = (ObjectNode) RollupSpecs.readTree(RollupSpecs.defaultSpecText());
+        return RollupSpecs.canonicalJson(spec.put("allowedLateness", lateness));
     }
 }

@@ -7,6 +7,9 @@ import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.SeriesKey;
+import io.pulse.contracts.spec.Aggregate;
+import io.pulse.contracts.spec.RollupSpec;
+import io.pulse.contracts.spec.RollupSpecs;
 import io.pulse.rollup.window.SeriesDimensions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +33,11 @@ public final class Reference {
     public static final class Truth {
         private final List<Double> values = new ArrayList<>();
         private final Set<String> distinct = new HashSet<>();
+        private final boolean quantiles;
+
+        Truth(boolean quantiles) {
+            this.quantiles = quantiles;
+        }
 
         public long count() {
             return values.size();
@@ -64,6 +72,10 @@ public final class Reference {
             assertThat(actual.min()).as(what + " min").isEqualTo(min());
             assertThat(actual.max()).as(what + " max").isEqualTo(max());
             for (double q : new double[] {0.5, 0.9, 0.95, 0.99}) {
+                if (!quantiles) {
+                    assertThat(actual.quantile(q)).as(what + " p" + (int) (q * 100) + " of a rollup without quantiles").isNaN();
+                    continue;
+                }
                 double exact = quantile(q);
                 assertThat(actual.quantile(q)).as(what + " p" + (int) (q * 100))
                         .isCloseTo(exact, within(Math.abs(exact) * RollupAggregate.RELATIVE_ACCURACY + 1e-9));
@@ -76,14 +88,27 @@ public final class Reference {
     private Reference() {
     }
 
-    /** Expected windows of every granularity for {@code events}, all assumed on time or within lateness. */
+    /** Expected windows of every granularity of the default rollup for {@code events}, all on time or within lateness. */
     public static Map<Window, Truth> of(Collection<Event> events, SeriesDimensions dimensions) {
+        return of(events, RollupSpecs.defaultSpec(), dimensions);
+    }
+
+    /** Expected windows of {@code spec}'s rollup: its events, series and windows. */
+    public static Map<Window, Truth> of(Collection<Event> events, RollupSpec spec) {
+        return of(events, spec, SeriesDimensions.of(spec));
+    }
+
+    private static Map<Window, Truth> of(Collection<Event> events, RollupSpec spec, SeriesDimensions dimensions) {
         Map<Window, Truth> windows = new HashMap<>();
+        boolean quantiles = spec.computes(Aggregate.QUANTILES);
         for (Event event : events) {
+            if (!spec.source().selects(event)) {
+                continue;
+            }
             SeriesKey key = dimensions.seriesOf(event);
-            for (Granularity granularity : Granularity.values()) {
+            for (Granularity granularity : spec.granularities()) {
                 for (long start : bucketsOf(granularity, event.timestamp())) {
-                    Truth truth = windows.computeIfAbsent(new Window(granularity, key, start), w -> new Truth());
+                    Truth truth = windows.computeIfAbsent(new Window(granularity, key, start), w -> new Truth(quantiles));
                     truth.values.add(event.value());
                     String distinct = dimensions.distinctValueOf(event);
                     if (distinct != null) {
