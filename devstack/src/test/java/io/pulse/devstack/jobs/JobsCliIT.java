@@ -1,0 +1,99 @@
+package io.pulse.devstack.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pulse.devstack.testing.DevstackProcess;
+import io.pulse.devstack.testing.PulseApi;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./pulse jobs} against a running devstack, as a data engineer (the {@code ops} role) and as a
+ * viewer: validate with a sample, submit two versions, list, history, diff with the upgrade plan.
+ */
+class JobsCliIT {
+
+    private static final String V1 = """
+            name: checkout
+            version: 1
+            source: { metrics: ["checkout*"] }
+            windows: { tumbling: [10s, 1m] }
+            aggregates: [count, sum, min, max, mean, quantiles, distinct]
+            """;
+
+    @TempDir
+    Path folder;
+
+    private record Run(int status, String output) { }
+
+    @Test
+    void aDataEngineerValidatesSubmitsAndComparesVersions() throws Exception {
+        try (DevstackProcess devstack = DevstackProcess.start(Map.of(), "--data-dir", folder.resolve("data").toString(),
+                "--port", "0", "--flink-ui-port", "0", "--no-traffic")) {
+            devstack.awaitReady(Duration.ofMinutes(3));
+            String tokens = devstack.bannerLine("API token").orElseThrow();
+            String tokenEndpoint = tokens.substring(tokens.lastIndexOf(' ') + 1);
+            Map<String, String> engineer = Map.of("PULSE_API", devstack.address("API"),
+                    "PULSE_TOKEN", PulseApi.clientToken(tokenEndpoint, "acme-ops"));
+
+            Path invalid = write("invalid.yaml", V1.replace("[10s, 1m]", "[10s, 2m]"));
+            Run refused = run(engineer, "validate", invalid.toString());
+            assertThat(refused.status()).isEqualTo(1);
+            assertThat(refused.output()).startsWith("API: " + devstack.address("API")).contains("invalid:",
+                    "/windows/tumbling/1: no rollup table stores 2m windows; stored are 10s, 1m, 1h, 5m-every-10s (unsupported-window)");
+
+            Path v1 = write("v1.yaml", V1 + "series: { maxSeriesPerMetric: 3 }\n");
+            StringBuilder sample = new StringBuilder();
+            for (int i = 0; i < 5; i++) {
+                sample.append("{\"tenant\":\"acme\",\"metric\":\"checkout\",\"timestamp\":").append(i)
+                        .append(",\"value\":1,\"dimensions\":{\"region\":\"r").append(i).append("\"}}\n");
+            }
+            Run validated = run(engineer, "validate", v1.toString(), "--sample", write("sample.ndjson", sample.toString()).toString());
+            assertThat(validated.status()).isZero();
+            assertThat(validated.output()).contains("valid: checkout version 1", "estimate: 5 series from 5 of 5 sampled events",
+                    "warning: tenant acme, metric checkout: 5 series in the sample, past the cap of 3");
+
+            assertThat(run(engineer, "submit", v1.toString())).isEqualTo(new Run(0,
+                    "API: " + devstack.address("API") + "\nstored: checkout version 1\n"));
+            Path v2 = write("v2.yaml", V1.replace("version: 1", "version: 2").replace("[10s, 1m]", "[10s, 1m, 1h]"));
+            assertThat(run(engineer, "submit", v2.toString()).status()).isZero();
+            Run again = run(engineer, "submit", v2.toString());
+            assertThat(again.status()).isEqualTo(1);
+            assertThat(again.output()).contains("refused (409)", "version 2 of checkout must be 3 (the latest stored is 2)");
+
+            assertThat(run(engineer, "list").output()).contains("checkout version 2 by ");
+            assertThat(run(engineer, "history", "checkout").output()).containsSubsequence("checkout version 2", "checkout version 1");
+            Run diff = run(engineer, "diff", "checkout", "1", "2");
+            assertThat(diff.status()).isZero();
+            assertThat(diff.output()).contains("checkout: version 1 → 2", "/series: {\"maxSeriesPerMetric\":3} → null",
+                    "/windows/tumbling: [\"10s\",\"1m\"] → [\"10s\",\"1m\",\"1h\"]")
+                    .containsPattern("rollup-1h +starts-empty +checkout/rollup-1h")
+                    .containsPattern("rollup-1m +restored +checkout/rollup-1m");
+            assertThat(run(engineer, "schema").output()).contains("\"title\": \"Pulse rollup spec\"");
+
+            Map<String, String> viewer = Map.of("PULSE_API", devstack.address("API"),
+                    "PULSE_TOKEN", PulseApi.clientToken(tokenEndpoint, "acme-viewer"));
+            Run forbidden = run(viewer, "list");
+            assertThat(forbidden.status()).isEqualTo(1);
+            assertThat(forbidden.output()).contains("refused (403)");
+            assertThat(run(engineer, "unknown").status()).isEqualTo(2);
+        }
+    }
+
+    private Path write(String name, String text) throws Exception {
+        return Files.writeString(folder.resolve(name), text);
+    }
+
+    private static Run run(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status = JobsCli.run(args, environment, new PrintStream(output, true, StandardCharsets.UTF_8));
+        return new Run(status, output.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,175 @@
+package io.pulse.serving.jobs;
+
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+import io.pulse.contracts.event.Event;
+import io.pulse.contracts.spec.RollupSpec;
+import io.pulse.contracts.spec.RollupSpecs;
+import io.pulse.contracts.spec.SpecDiff;
+import io.pulse.contracts.spec.SpecEstimate;
+import io.pulse.contracts.spec.SpecValidation;
+import io.pulse.contracts.spec.UpgradePlan;
+import io.pulse.serving.caller.Caller;
+import io.pulse.serving.errors.ClientError;
+import io.pulse.serving.security.Permission;
+import io.pulse.serving.security.RequiresPermission;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rollup specs for data engineers (docs/jobs.md): the published schema, validation with an estimate
+ * from a sample, stored versions with their history, and the diff and upgrade plan between two
+ * versions. Reading needs {@code jobs:read}; storing a version needs {@code jobs:manage}.
+ */
+@Controller("/v2/jobs")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class JobsController {
+
+    /** At most this many sample events per validation: enough to see a metric's series, cheap to fold. */
+    static final int MAX_SAMPLE = 10_000;
+
+    /** A sample event: the event contract's fields, tenant included (specs select tenants). */
+    @Serdeable
+    public record SampleEvent(@NotNull String tenant, @NotNull String metric, long timestamp, double value,
+                              Map<String, String> dimensions) { }
+
+    /** A spec as text (YAML or JSON), optionally with recent events to estimate its series and state from. */
+    @Serdeable
+    public record SpecText(@NotNull String spec, @Size(max = MAX_SAMPLE) List<@Valid SampleEvent> sample) { }
+
+    @Serdeable
+    public record SpecsPage(List<SpecVersions.SpecVersion> items) { }
+
+    @Serdeable
+    public record Change(String path, String before, String after) { }
+
+    /** What an upgrade does to each stateful operator (see {@link UpgradePlan}). */
+    @Serdeable
+    public record Plan(boolean fullyRestored, boolean dropsState, List<Step> steps) {
+
+        static Plan of(UpgradePlan plan) {
+            return new Plan(plan.fullyRestored(), plan.dropsState(), plan.steps().stream()
+                    .map(step -> new Step(step.operator(), step.fromUid(), step.toUid(),
+                            step.fate().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')))
+                    .toList());
+        }
+    }
+
+    @Serdeable
+    public record Step(String operator, String fromUid, String toUid, String fate) { }
+
+    @Serdeable
+    public record Comparison(String name, int from, int to, List<Change> changes, Plan plan) { }
+
+    private final SpecVersions versions;
+
+    public JobsController(SpecVersions versions) {
+        this.versions = versions;
+    }
+
+    /** The JSON Schema every spec is checked against first. */
+    @Get("/schema")
+    @Produces("application/schema+json")
+    @RequiresPermission(Permission.JOBS_READ)
+    public String schema() {
+        return RollupSpecs.schemaText();
+    }
+
+    /** Checks a spec without storing it; always 200, with {@code valid} and every error. */
+    @Post("/validate")
+    @RequiresPermission(Permission.JOBS_READ)
+    public SpecCheck validate(@Valid @Body SpecText request) {
+        SpecValidation validation = RollupSpecs.validate(request.spec());
+        SpecEstimate estimate = validation.spec().isPresent() && request.sample() != null
+                ? SpecEstimate.of(validation.spec().get(), events(request.sample())) : null;
+        return SpecCheck.of(validation, estimate);
+    }
+
+    /** Stores the spec as its rollup's next version: 201, or 422 with every error, or 409 for a wrong version. */
+    @Post("/specs")
+    @RequiresPermission(Permission.JOBS_MANAGE)
+    public HttpResponse<?> add(Caller caller, @Valid @Body SpecText request) {
+        SpecValidation validation = RollupSpecs.validate(request.spec());
+        if (!validation.valid()) {
+            return HttpResponse.unprocessableEntity().body(SpecCheck.of(validation, null));
+        }
+        RollupSpec spec = validation.orThrow();
+        try {
+            SpecVersions.SpecVersion stored = versions.add(spec.name(), spec.version(),
+                    RollupSpecs.canonicalJson(validation.document()), caller.subject());
+            return HttpResponse.created(stored, URI.create("specs/" + spec.name() + "/versions/" + spec.version()));
+        } catch (SpecVersions.VersionConflict e) {
+            throw new ClientError(HttpStatus.CONFLICT.getCode(), e.getMessage());
+        }
+    }
+
+    /** Every rollup's newest version. */
+    @Get("/specs")
+    @RequiresPermission(Permission.JOBS_READ)
+    public SpecsPage list() {
+        return new SpecsPage(versions.latest());
+    }
+
+    /** Every version of one rollup, newest first. */
+    @Get("/specs/{name}/versions")
+    @RequiresPermission(Permission.JOBS_READ)
+    public SpecsPage history(@PathVariable String name) {
+        List<SpecVersions.SpecVersion> history = versions.history(name);
+        if (history.isEmpty()) {
+            throw new ClientError(HttpStatus.NOT_FOUND.getCode(), "no such rollup spec");
+        }
+        return new SpecsPage(history);
+    }
+
+    @Get("/specs/{name}/versions/{version}")
+    @RequiresPermission(Permission.JOBS_READ)
+    public SpecVersions.SpecVersion version(@PathVariable String name, @PathVariable int version) {
+        return stored(name, version);
+    }
+
+    /** What changes from version {@code from} to {@code to}: the fields, and what an upgrade does to state. */
+    @Get(value = "/specs/{name}/diff", produces = MediaType.APPLICATION_JSON)
+    @RequiresPermission(Permission.JOBS_READ)
+    public Comparison diff(@PathVariable String name, @QueryValue int from, @QueryValue int to) {
+        SpecVersions.SpecVersion before = stored(name, from);
+        SpecVersions.SpecVersion after = stored(name, to);
+        List<Change> changes = SpecDiff.between(RollupSpecs.readTree(before.document()),
+                RollupSpecs.readTree(after.document())).stream()
+                .map(change -> new Change(change.path(), text(change.before()), text(change.after()))).toList();
+        UpgradePlan plan = UpgradePlan.between(RollupSpecs.validate(before.document()).orThrow(),
+                RollupSpecs.validate(after.document()).orThrow());
+        return new Comparison(name, from, to, changes, Plan.of(plan));
+    }
+
+    private SpecVersions.SpecVersion stored(String name, int version) {
+        return versions.find(name, version).orElseThrow(() ->
+                new ClientError(HttpStatus.NOT_FOUND.getCode(), "no such rollup spec version"));
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode node) {
+        return node == null ? null : node.toString();
+    }
+
+    private static List<Event> events(List<SampleEvent> sample) {
+        return sample.stream().map(e -> new Event(e.tenant(), e.metric(), e.timestamp(), e.value(), e.dimensions(), null))
+                .toList();
+    }
+}
