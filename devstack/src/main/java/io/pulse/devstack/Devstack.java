@@ -118,13 +118,16 @@ public final class Devstack implements AutoCloseable {
 
         step("Rollup job on a Flink MiniCluster");
         flinkUiPort = port(settings.flinkUiPort());
-        RollupJobConfig config = RollupJobConfig.fromArgs(new String[] {
+        List<String> jobArguments = List.of(
             "--amqp-uri", broker.uri(), "--shards", Integer.toString(SHARDS), "--parallelism", "2",
             "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
-            "--redis-uri", redis.uri(), "--checkpoint-dir", data.resolve("checkpoints").toUri().toString(),
+            "--redis-uri", redis.uri(),
             // the default (a minute) folds late events into fewer row updates at production rates; at a few
             // hundred events/s there is little to save, and a late event's correction shows within seconds
-            "--corrections-interval-ms", "5000"});
+            "--corrections-interval-ms", "5000");
+        List<String> devstackJob = new ArrayList<>(jobArguments);
+        devstackJob.addAll(List.of("--checkpoint-dir", data.resolve("checkpoints").toUri().toString()));
+        RollupJobConfig config = RollupJobConfig.fromArgs(devstackJob.toArray(new String[0]));
         flinkMetricsPort = FreePorts.preferred(FLINK_METRICS_PORT);
         job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort, flinkMetricsPort);
         started.add(job);
@@ -145,6 +148,15 @@ public final class Devstack implements AutoCloseable {
         properties.put("pulse.amqp.uri", broker.uri());
         properties.put("pulse.amqp.shards", SHARDS);
         properties.put("pulse.operations.flink-url", "http://127.0.0.1:" + flinkUiPort);
+        // the jobs API deploys specs to the same MiniCluster, with the devstack job's own settings
+        settings.jobJar().ifPresent(jar -> {
+            properties.put("pulse.jobs.jar", jar.toString());
+            properties.put("pulse.jobs.savepoint-dir", data.resolve("savepoints").toUri().toString());
+            // checkpoints of their own: a start resumes the devstack's job from the newest one in its folder
+            List<String> deployed = new ArrayList<>(jobArguments);
+            deployed.addAll(List.of("--checkpoint-dir", data.resolve("deployed-checkpoints").toUri().toString()));
+            properties.put("pulse.jobs.job-arguments", deployed);
+        });
         broker.managementApi().ifPresent(management -> {
             properties.put("pulse.operations.rabbitmq-url", management.url());
             properties.put("pulse.operations.rabbitmq-user", management.user());

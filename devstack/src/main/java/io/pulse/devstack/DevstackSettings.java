@@ -22,6 +22,8 @@ import java.util.Properties;
  * --flink-ui-port N         8081          Flink's web UI (same rule)
  * --config FILE             pulse.properties when present   service addresses, keys as below
  * --dashboard-dir DIR       dashboard/dist                  the built dashboard, served at / when it holds index.html
+ * --job-jar FILE            flink-jobs/target/flink-jobs-*-job.jar   the rollup job's jar the jobs API deploys
+ *                                                           specs with; without one, specs cannot be deployed
  * </pre>
  *
  * A backing service is embedded unless its address is configured, in the environment or the config file
@@ -29,7 +31,8 @@ import java.util.Properties;
  * {@code PULSE_REDIS_URI}, {@code PULSE_AMQP_URI}.
  */
 public record DevstackSettings(Path dataDir, boolean fresh, boolean traffic, double eventsPerSecond, int port,
-                               int flinkUiPort, Path dashboardDir, Map<String, String> configured) {
+                               int flinkUiPort, Path dashboardDir, Optional<Path> jobJar,
+                               Map<String, String> configured) {
 
     public static final String JDBC_URL = "PULSE_JDBC_URL";
     public static final String JDBC_USER = "PULSE_JDBC_USER";
@@ -64,7 +67,23 @@ public record DevstackSettings(Path dataDir, boolean fresh, boolean traffic, dou
                 Double.parseDouble(options.getOrDefault("events-per-second", "300")),
                 Integer.parseInt(options.getOrDefault("port", "8080")),
                 Integer.parseInt(options.getOrDefault("flink-ui-port", "8081")),
-                Path.of(options.getOrDefault("dashboard-dir", "dashboard/dist")).toAbsolutePath(), Map.copyOf(configured));
+                Path.of(options.getOrDefault("dashboard-dir", "dashboard/dist")).toAbsolutePath(),
+                options.containsKey("job-jar") ? Optional.of(Path.of(options.get("job-jar")).toAbsolutePath()) : builtJobJar(),
+                Map.copyOf(configured));
+    }
+
+    /** The job jar this checkout's build made, if any. */
+    private static Optional<Path> builtJobJar() {
+        Path target = Path.of("flink-jobs", "target");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        try (var files = Files.list(target)) {
+            return files.filter(file -> file.getFileName().toString().matches("flink-jobs-.*-job\\.jar"))
+                    .map(Path::toAbsolutePath).findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Optional<String> configured(String key) {

@@ -93,7 +93,12 @@ public final class RollupJob {
         RollupJob job = new RollupJob(config);
         job.configure(env);
         job.build(env, job.rabbitMqSources(), job.productionSinks());
-        env.execute("pulse-rollups");
+        env.execute(jobName(config.spec()));
+    }
+
+    /** {@code pulse-rollups} for the default rollup, {@code pulse-rollups: <name>} for others. */
+    public static String jobName(RollupSpec spec) {
+        return spec.name().equals("default") ? "pulse-rollups" : "pulse-rollups: " + spec.name();
     }
 
     /** Applies the migrations and one round of partition upkeep, so the tables exist before any write. */

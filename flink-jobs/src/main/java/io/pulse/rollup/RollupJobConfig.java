@@ -21,7 +21,8 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --amqp-uri           amqp://guest:guest@127.0.0.1:5672   broker; prefer the PULSE_AMQP_URI environment
  *                                        variable, which keeps its password out of the arguments
  * --exchange           pulse.events      topic exchange producers publish to
- * --shards             4                 shard queues, one source each
+ * --shards             4                 shard queues, one source each; a rollup other than the default
+ *                                        reads queues of its own (EventTopology#forRollup)
  * --prefetch           2000              unacknowledged messages per shard consumer; messages are
  *                                        acknowledged at checkpoints, so a shard tops out near
  *                                        prefetch x events per message / checkpoint interval
@@ -66,10 +67,11 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
     public static RollupJobConfig fromArgs(String[] args) {
         ParameterTool p = ParameterTool.fromArgs(args);
         String password = p.get("jdbc-password", System.getenv().getOrDefault("PULSE_JDBC_PASSWORD", ""));
+        RollupSpec spec = spec(p.get("spec"));
         return new RollupJobConfig(
                 p.get("amqp-uri", System.getenv().getOrDefault("PULSE_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672")),
                 new EventTopology(p.get("exchange", EventTopology.DEFAULT.exchange()),
-                        p.getInt("shards", EventTopology.DEFAULT.shards())),
+                        p.getInt("shards", EventTopology.DEFAULT.shards())).forRollup(spec.name()),
                 p.getInt("prefetch", 2_000),
                 p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse"),
                 p.get("jdbc-user", "postgres"),
@@ -85,7 +87,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 Duration.ofMillis(p.getLong("max-backlog-ms", 600_000)),
                 Duration.ofMillis(p.getLong("idleness-ms", 5_000)),
                 Duration.ofMillis(p.getLong("corrections-interval-ms", 60_000)),
-                spec(p.get("spec")),
+                spec,
                 p.getInt("parallelism", 2),
                 p.getInt("max-buffered-panes", 20_000),
                 Duration.ofMillis(p.getLong("dedupe-window-ms", 120_000)),

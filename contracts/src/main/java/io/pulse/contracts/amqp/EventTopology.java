@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
  * RabbitMQ topic permissions restrict a producer to its own tenant, and the job holds every event of a
  * message to that tenant ({@link #tenantOf}).
  */
-public record EventTopology(String exchange, int shards) implements java.io.Serializable {
+public record EventTopology(String exchange, int shards, String rollup) implements java.io.Serializable {
 
     public static final EventTopology DEFAULT = new EventTopology("pulse.events", 4);
 
@@ -21,10 +21,25 @@ public record EventTopology(String exchange, int shards) implements java.io.Seri
         if (shards < 1) {
             throw new IllegalArgumentException("at least one shard is needed");
         }
+        rollup = rollup == null ? "" : rollup;
+    }
+
+    /** The default rollup's topology: the exchange and its own shard queues. */
+    public EventTopology(String exchange, int shards) {
+        this(exchange, shards, "");
+    }
+
+    /**
+     * The queues rollup {@code name}'s job consumes: the default rollup reads the exchange's shard queues;
+     * every other rollup gets queues of its own ({@code <exchange>.<name>.shard-<n>}, bound the same way),
+     * so each job gets every event and jobs never compete for messages.
+     */
+    public EventTopology forRollup(String name) {
+        return new EventTopology(exchange, shards, name.equals("default") ? "" : name);
     }
 
     public String queue(int shard) {
-        return exchange + ".shard-" + shard;
+        return exchange + (rollup.isEmpty() ? "" : "." + rollup) + ".shard-" + shard;
     }
 
     public List<String> queues() {

@@ -33,6 +33,12 @@ public final class JobsCli {
               history NAME                             every version of a rollup
               diff NAME FROM TO                        changed fields and what an upgrade does to each operator's state
               schema                                   the JSON Schema of specs
+              deployments                              which version of each rollup runs as which Flink job, and where
+              plan NAME VERSION                        what deploying VERSION would do to the running job's state
+              deploy NAME VERSION [--confirm]          start VERSION, or upgrade to it (stop with savepoint, start from it);
+                                                       an upgrade that starts state empty or drops some needs --confirm
+              savepoint NAME                           take a savepoint of the running rollup
+              stop NAME                                stop the running rollup with a savepoint
             environment: PULSE_API (default http://127.0.0.1:8080), PULSE_TOKEN (a bearer token with jobs:read,
             and jobs:manage to submit)""";
 
@@ -78,8 +84,15 @@ public final class JobsCli {
                 case "history" -> args.size() == 2 ? cli.list("/v2/jobs/specs/" + encode(args.get(1)) + "/versions") : usage(out);
                 case "diff" -> args.size() == 4 ? cli.diff(args.get(1), args.get(2), args.get(3)) : usage(out);
                 case "schema" -> args.size() == 1 ? cli.schema() : usage(out);
+                case "deployments" -> args.size() == 1 ? cli.deployments() : usage(out);
+                case "plan" -> args.size() == 3 ? cli.plan(args.get(1), args.get(2)) : usage(out);
+                case "deploy" -> args.size() == 3 || args.size() == 4 && args.get(3).equals("--confirm")
+                        ? cli.deploy(args.get(1), Integer.parseInt(args.get(2)), args.size() == 4) : usage(out);
+                case "savepoint", "stop" -> args.size() == 2 ? cli.savepoint(args.get(0), args.get(1)) : usage(out);
                 default -> usage(out);
             };
+        } catch (NumberFormatException e) {
+            return usage(out);
         } catch (IOException e) {
             out.println("error: " + e.getMessage());
             return 1;
@@ -159,15 +172,7 @@ public final class JobsCli {
         for (Map<String, Object> change : (List<Map<String, Object>>) comparison.get("changes")) {
             out.printf("  %s: %s → %s%n", change.get("path"), change.get("before"), change.get("after"));
         }
-        Map<String, Object> plan = (Map<String, Object>) comparison.get("plan");
-        out.println("upgrade plan:");
-        for (Map<String, Object> step : (List<Map<String, Object>>) plan.get("steps")) {
-            out.printf("  %-22s %-13s %s%n", step.get("operator"), step.get("fate"),
-                    step.get("toUid") != null ? step.get("toUid") : step.get("fromUid"));
-        }
-        if (Boolean.TRUE.equals(plan.get("dropsState"))) {
-            out.println("  the savepoint holds state the new version does not take: it is dropped");
-        }
+        printPlan((Map<String, Object>) comparison.get("plan"));
         return 0;
     }
 
@@ -178,6 +183,77 @@ public final class JobsCli {
         }
         out.println(answer.body());
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int deployments() throws IOException, InterruptedException {
+        Answer answer = send(get("/v2/jobs/deployments"));
+        if (answer.status() != 200) {
+            return refused(answer);
+        }
+        Map<String, Object> page = answer.json();
+        out.println("Flink cluster: " + (page.get("cluster") == null ? "none configured" : page.get("cluster")));
+        for (Map<String, Object> deployment : (List<Map<String, Object>>) page.get("items")) {
+            out.printf("%s version %s: job %s %s%s%n", deployment.get("name"), deployment.get("version"),
+                    deployment.get("jobId"), deployment.get("state"),
+                    deployment.get("restoredFrom") == null ? "" : ", restored from " + deployment.get("restoredFrom"));
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int plan(String name, String version) throws IOException, InterruptedException {
+        Answer answer = send(get("/v2/jobs/deployments/" + encode(name) + "/plan?version=" + encode(version)));
+        if (answer.status() != 200) {
+            return refused(answer);
+        }
+        Map<String, Object> plan = answer.json();
+        out.println("Flink cluster: " + plan.get("cluster"));
+        printPlan((Map<String, Object>) plan.get("plan"));
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private int deploy(String name, int version, boolean confirm) throws IOException, InterruptedException {
+        Answer answer = send(post("/v2/jobs/deployments/" + encode(name), Map.of("version", version, "confirm", confirm)));
+        if (answer.status() != 201) {
+            if (answer.status() == 409 && answer.json().get("plan") instanceof Map<?, ?> plan) {
+                printPlan((Map<String, Object>) plan);
+            }
+            return refused(answer);
+        }
+        Map<String, Object> outcome = answer.json();
+        Map<String, Object> deployment = (Map<String, Object>) outcome.get("deployment");
+        out.println("Flink cluster: " + deployment.get("cluster"));
+        printPlan((Map<String, Object>) outcome.get("plan"));
+        out.printf("running: %s version %s as job %s%s%n", name, version, deployment.get("jobId"),
+                outcome.get("savepoint") == null ? "" : ", restored from " + outcome.get("savepoint"));
+        return 0;
+    }
+
+    private int savepoint(String command, String name) throws IOException, InterruptedException {
+        Answer answer = send(post("/v2/jobs/deployments/" + encode(name) + "/" + command, Map.of()));
+        if (answer.status() != 200) {
+            return refused(answer);
+        }
+        out.println((command.equals("stop") ? "stopped with savepoint " : "savepoint ") + answer.json().get("savepoint"));
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void printPlan(Map<String, Object> plan) {
+        if (plan == null) {
+            out.println("plan: not running, so everything starts empty");
+            return;
+        }
+        out.println("upgrade plan:");
+        for (Map<String, Object> step : (List<Map<String, Object>>) plan.get("steps")) {
+            out.printf("  %-22s %-13s %s%n", step.get("operator"), step.get("fate"),
+                    step.get("toUid") != null ? step.get("toUid") : step.get("fromUid"));
+        }
+        if (Boolean.TRUE.equals(plan.get("dropsState"))) {
+            out.println("  the savepoint holds state the new version does not take: it is dropped");
+        }
     }
 
     private void printErrors(Map<String, Object> check) {
@@ -212,7 +288,8 @@ public final class JobsCli {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+        // a deployment uploads the job jar, may wait for a savepoint and waits for every task to run
+        return HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofMinutes(10))
                 .header("Authorization", "Bearer " + token);
     }
 

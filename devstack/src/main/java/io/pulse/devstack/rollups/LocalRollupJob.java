@@ -15,12 +15,18 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
- * The rollup job on a Flink MiniCluster in this JVM, with Flink's web UI (backpressure, checkpoints,
+ * The rollup job on a Flink session MiniCluster in this JVM, with Flink's web UI (backpressure, checkpoints,
  * watermarks) and its Prometheus metrics on ports of their own. Checkpoints go to the data folder and are kept when the job stops or the
  * process dies, and each start resumes from the newest one: messages the job had not acknowledged at
  * that checkpoint are still in the broker and are read again, while its state remembers which messages
@@ -28,18 +34,27 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class LocalRollupJob implements AutoCloseable {
 
-    private final JobClient client;
+    /** Room for the devstack's own job and a few deployed through the jobs API, two slots each. */
+    private static final int SLOTS = 8;
+
+    private final MiniCluster cluster;
+    private final JobID job;
     private final Optional<Path> restoredFrom;
 
     private final Path checkpoints;
 
-    private LocalRollupJob(JobClient client, Optional<Path> restoredFrom, Path checkpoints) {
-        this.client = client;
+    private LocalRollupJob(MiniCluster cluster, JobID job, Optional<Path> restoredFrom, Path checkpoints) {
+        this.cluster = cluster;
+        this.job = job;
         this.restoredFrom = restoredFrom;
         this.checkpoints = checkpoints;
     }
 
-    /** Starts the job with its web UI on {@code webUiPort} and its Prometheus metrics on {@code metricsPort}. */
+    /**
+     * Starts a session MiniCluster with its web UI and REST API on {@code webUiPort} and its Prometheus
+     * metrics on {@code metricsPort}, and the rollup job on it. The cluster outlives the job: jobs deployed
+     * through the jobs API (and an upgrade's stop and start) run on it too.
+     */
     public static LocalRollupJob start(RollupJobConfig config, Path checkpoints, int webUiPort, int metricsPort)
             throws Exception {
         RollupJob.prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
@@ -52,12 +67,29 @@ public final class LocalRollupJob implements AutoCloseable {
         // Flink's Prometheus reporter, as configured in a cluster (docker-compose.yml, the Helm chart)
         flink.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         flink.setString("metrics.reporter.prom.port", Integer.toString(metricsPort));
-        newest.ifPresent(checkpoint -> flink.set(SavepointConfigOptions.SAVEPOINT_PATH, checkpoint.toUri().toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        RollupJob job = new RollupJob(config);
-        job.configure(env);
-        job.build(env, job.rabbitMqSources(), job.productionSinks());
-        return new LocalRollupJob(env.executeAsync("pulse-rollups (devstack)"), newest, checkpoints);
+        // jobs deployed through the jobs API load parent-first: this JVM already holds the job's classes and
+        // every library the jar bundles (the API's OpenTelemetry and RabbitMQ client among them), and two copies
+        // of one library across class loaders break at link time. A real cluster's lib/ holds only Flink.
+        flink.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(flink)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(SLOTS).build());
+        cluster.start();
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            RollupJob job = new RollupJob(config);
+            job.configure(env);
+            job.build(env, job.rabbitMqSources(), job.productionSinks());
+            StreamGraph graph = env.getStreamGraph();
+            graph.setJobName("pulse-rollups (devstack)");
+            JobGraph jobGraph = graph.getJobGraph();
+            newest.ifPresent(checkpoint -> jobGraph.setSavepointRestoreSettings(
+                    SavepointRestoreSettings.forPath(checkpoint.toUri().toString(), false)));
+            JobID id = cluster.submitJob(jobGraph).get(1, TimeUnit.MINUTES).getJobID();
+            return new LocalRollupJob(cluster, id, newest, checkpoints);
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
     }
 
     /** The checkpoint this start resumed from; empty on a first start. */
@@ -82,7 +114,7 @@ public final class LocalRollupJob implements AutoCloseable {
     }
 
     public String jobId() {
-        return client.getJobID().toString();
+        return job.toString();
     }
 
     /**
@@ -125,9 +157,20 @@ public final class LocalRollupJob implements AutoCloseable {
         }
     }
 
-    /** Cancels the job; its last completed checkpoint stays (RETAIN_ON_CANCELLATION) for the next start. */
+    /**
+     * Cancels every job on the cluster and stops it; the rollup job's last completed checkpoint stays
+     * (RETAIN_ON_CANCELLATION) for the next start.
+     */
     @Override
     public void close() throws Exception {
-        client.cancel().get(60, TimeUnit.SECONDS);
+        try {
+            for (JobStatusMessage listed : cluster.listJobs().get(60, TimeUnit.SECONDS)) {
+                if (!listed.getJobState().isGloballyTerminalState()) {
+                    cluster.cancelJob(listed.getJobId()).get(60, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            cluster.close();
+        }
     }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./pulse jobs} against a running devstack, as a data engineer (the {@code ops} role) and as a
- * viewer: validate with a sample, submit two versions, list, history, diff with the upgrade plan.
+ * viewer: validate with a sample, submit two versions, list, history, diff with the upgrade plan, then
+ * deploy version 1 to the devstack's MiniCluster, upgrade to version 2 through a savepoint (refused until
+ * its plan is confirmed), take a savepoint and stop.
  */
 class JobsCliIT {
 
@@ -36,7 +38,7 @@ class JobsCliIT {
     @Test
     void aDataEngineerValidatesSubmitsAndComparesVersions() throws Exception {
         try (DevstackProcess devstack = DevstackProcess.start(Map.of(), "--data-dir", folder.resolve("data").toString(),
-                "--port", "0", "--flink-ui-port", "0", "--no-traffic")) {
+                "--port", "0", "--flink-ui-port", "0", "--no-traffic", "--job-jar", jobJar().toString())) {
             devstack.awaitReady(Duration.ofMinutes(3));
             String tokens = devstack.bannerLine("API token").orElseThrow();
             String tokenEndpoint = tokens.substring(tokens.lastIndexOf(' ') + 1);
@@ -78,12 +80,45 @@ class JobsCliIT {
                     .containsPattern("rollup-1m +restored +checkout/rollup-1m");
             assertThat(run(engineer, "schema").output()).contains("\"title\": \"Pulse rollup spec\"");
 
-            Map<String, String> viewer = Map.of("PULSE_API", devstack.address("API"),
-                    "PULSE_TOKEN", PulseApi.clientToken(tokenEndpoint, "acme-viewer"));
-            Run forbidden = run(viewer, "list");
+            // deployments go to the devstack's MiniCluster through Flink's REST API, next to its own job
+            String cluster = "Flink cluster: " + devstack.address("Flink web UI");
+            Run first = run(engineer, "deploy", "checkout", "1");
+            assertThat(first.status()).as(first.output()).isZero();
+            assertThat(first.output()).contains(cluster, "plan: not running, so everything starts empty",
+                    "running: checkout version 1 as job ");
+            assertThat(run(engineer, "deployments").output()).contains(cluster).containsPattern("checkout version 1: job \\w+ RUNNING");
+
+            Run unconfirmed = run(engineer, "deploy", "checkout", "2");
+            assertThat(unconfirmed.status()).isEqualTo(1);
+            assertThat(unconfirmed.output()).contains("refused (409)", "deploy again with confirm")
+                    .containsPattern("rollup-1h +starts-empty");
+            assertThat(run(engineer, "plan", "checkout", "2").output()).containsPattern("rollup-10s +restored +checkout/rollup-10s");
+            Run upgraded = run(engineer, "deploy", "checkout", "2", "--confirm");
+            assertThat(upgraded.status()).as(upgraded.output()).isZero();
+            assertThat(upgraded.output()).containsPattern("running: checkout version 2 as job \\w+, restored from file:.*savepoint-");
+            assertThat(run(engineer, "deployments").output()).containsPattern("checkout version 2: job \\w+ RUNNING, restored from file:");
+
+            assertThat(run(engineer, "savepoint", "checkout").output()).containsPattern("savepoint file:.*savepoint-");
+            assertThat(run(engineer, "stop", "checkout").output()).containsPattern("stopped with savepoint file:.*savepoint-");
+            assertThat(run(engineer, "deployments").output()).containsPattern("checkout version 2: job \\w+ STOPPED");
+            assertThat(run(viewer(devstack, tokenEndpoint), "deploy", "checkout", "1").output()).contains("refused (403)");
+
+            Run forbidden = run(viewer(devstack, tokenEndpoint), "list");
             assertThat(forbidden.status()).isEqualTo(1);
             assertThat(forbidden.output()).contains("refused (403)");
             assertThat(run(engineer, "unknown").status()).isEqualTo(2);
+        }
+    }
+
+    private static Map<String, String> viewer(DevstackProcess devstack, String tokenEndpoint) throws Exception {
+        return Map.of("PULSE_API", devstack.address("API"), "PULSE_TOKEN", PulseApi.clientToken(tokenEndpoint, "acme-viewer"));
+    }
+
+    /** The job jar this build packaged (flink-jobs builds before the devstack). */
+    private static Path jobJar() throws Exception {
+        try (var files = Files.list(Path.of("..", "flink-jobs", "target"))) {
+            return files.filter(file -> file.getFileName().toString().matches("flink-jobs-.*-job\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no job jar in flink-jobs/target: package flink-jobs first"));
         }
     }
 

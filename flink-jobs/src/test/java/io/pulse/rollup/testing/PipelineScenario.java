@@ -111,6 +111,7 @@ public final class PipelineScenario implements AutoCloseable {
         amqp = factory.newConnection();
         try (Channel channel = amqp.createChannel()) {
             topology.declare(channel);
+            config.topology().declare(channel); // the rollup's own queues, so nothing published before its start is missed
         }
     }
 
@@ -348,6 +349,9 @@ public final class PipelineScenario implements AutoCloseable {
         redis.shutdown();
         try (Channel channel = amqp.createChannel()) {
             for (String queue : topology.queues()) {
+                channel.queueDelete(queue);
+            }
+            for (String queue : config.topology().queues()) {
                 channel.queueDelete(queue);
             }
             channel.exchangeDelete(topology.exchange());

@@ -28,6 +28,7 @@ import io.pulse.serving.security.Permission;
 import io.pulse.serving.security.RequiresPermission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
@@ -35,8 +36,9 @@ import java.util.Map;
 
 /**
  * Rollup specs for data engineers (docs/jobs.md): the published schema, validation with an estimate
- * from a sample, stored versions with their history, and the diff and upgrade plan between two
- * versions. Reading needs {@code jobs:read}; storing a version needs {@code jobs:manage}.
+ * from a sample, stored versions with their history, the diff and upgrade plan between two versions,
+ * and deployments to the Flink cluster: deploy (first start or upgrade through a savepoint), savepoint,
+ * stop. Reading needs {@code jobs:read}; storing and deploying need {@code jobs:manage}.
  */
 @Controller("/v2/jobs")
 @Secured(SecurityRule.IS_AUTHENTICATED)
@@ -79,10 +81,29 @@ public class JobsController {
     @Serdeable
     public record Comparison(String name, int from, int to, List<Change> changes, Plan plan) { }
 
-    private final SpecVersions versions;
+    /** Which version to deploy; {@code confirm} accepts a plan that starts state empty or drops some. */
+    @Serdeable
+    public record DeployRequest(@Positive int version, boolean confirm) { }
 
-    public JobsController(SpecVersions versions) {
+    @Serdeable
+    public record DeploymentsPage(String cluster, List<Deployments.Deployment> items) { }
+
+    /** What deploying a version would do; {@code plan} is null when the rollup does not run (it starts empty). */
+    @Serdeable
+    public record DeployPlan(String name, int version, String cluster, Plan plan) { }
+
+    @Serdeable
+    public record Refusal(String detail, Plan plan) { }
+
+    @Serdeable
+    public record Savepoint(String savepoint) { }
+
+    private final SpecVersions versions;
+    private final Deployments deployments;
+
+    public JobsController(SpecVersions versions, Deployments deployments) {
         this.versions = versions;
+        this.deployments = deployments;
     }
 
     /** The JSON Schema every spec is checked against first. */
@@ -157,6 +178,47 @@ public class JobsController {
         UpgradePlan plan = UpgradePlan.between(RollupSpecs.validate(before.document()).orThrow(),
                 RollupSpecs.validate(after.document()).orThrow());
         return new Comparison(name, from, to, changes, Plan.of(plan));
+    }
+
+    /** The newest deployment of every rollup and the state of its job, and which cluster they run on. */
+    @Get("/deployments")
+    @RequiresPermission(Permission.JOBS_READ)
+    public DeploymentsPage deployments() {
+        return new DeploymentsPage(deployments.cluster(), deployments.current());
+    }
+
+    /** The plan of deploying {@code version} now, before anything is stopped. */
+    @Get("/deployments/{name}/plan")
+    @RequiresPermission(Permission.JOBS_READ)
+    public DeployPlan plan(@PathVariable String name, @QueryValue int version) {
+        UpgradePlan plan = deployments.plan(name, version);
+        return new DeployPlan(name, version, deployments.cluster(), plan == null ? null : Plan.of(plan));
+    }
+
+    /**
+     * Runs {@code version}: a first start, or an upgrade (stop with savepoint, start from it). An upgrade
+     * whose plan starts state empty or drops some needs {@code confirm}; without it: 409 with the plan.
+     */
+    @Post("/deployments/{name}")
+    @RequiresPermission(Permission.JOBS_MANAGE)
+    public HttpResponse<?> deploy(Caller caller, @PathVariable String name, @Valid @Body DeployRequest request) {
+        try {
+            return HttpResponse.created(deployments.deploy(name, request.version(), request.confirm(), caller.subject()));
+        } catch (Deployments.NeedsConfirmation e) {
+            return HttpResponse.status(HttpStatus.CONFLICT).body(new Refusal(e.getMessage(), Plan.of(e.plan())));
+        }
+    }
+
+    @Post("/deployments/{name}/savepoint")
+    @RequiresPermission(Permission.JOBS_MANAGE)
+    public Savepoint savepoint(@PathVariable String name) {
+        return new Savepoint(deployments.savepoint(name));
+    }
+
+    @Post("/deployments/{name}/stop")
+    @RequiresPermission(Permission.JOBS_MANAGE)
+    public Savepoint stop(@PathVariable String name) {
+        return new Savepoint(deployments.stop(name));
     }
 
     private SpecVersions.SpecVersion stored(String name, int version) {
