@@ -44,9 +44,10 @@ public final class Devstack implements AutoCloseable {
     static final int SHARDS = 2;
     /** Where Flink's Prometheus reporter listens in a cluster too (or the next free port). */
     static final int FLINK_METRICS_PORT = 9249;
+    private static final double SLOW_STOP_SECONDS = 5;
 
     private final DevstackSettings settings;
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<Part> started = new ArrayList<>();
     private Postgres postgres;
     private Redis redis;
     private Broker broker;
@@ -106,15 +107,15 @@ public final class Devstack implements AutoCloseable {
         postgres = jdbcUrl == null ? Postgres.embedded(data.resolve("postgres"))
                 : Postgres.configured(jdbcUrl, settings.configured(DevstackSettings.JDBC_USER).orElse("postgres"),
                         settings.configured(DevstackSettings.JDBC_PASSWORD).orElse(""));
-        started.add(postgres);
+        started.add(new Part("PostgreSQL", postgres));
         step("Redis");
         redis = settings.configured(DevstackSettings.REDIS_URI).map(Redis::configured)
                 .orElseGet(() -> Redis.embedded(data.resolve("redis")));
-        started.add(redis);
+        started.add(new Part("Redis", redis));
         step("AMQP broker");
         broker = settings.configured(DevstackSettings.AMQP_URI).map(Broker::configured)
                 .orElseGet(() -> Broker.embedded(data.resolve("broker")));
-        started.add(broker);
+        started.add(new Part("AMQP broker", broker));
 
         step("Rollup job on a Flink MiniCluster");
         flinkUiPort = port(settings.flinkUiPort());
@@ -130,13 +131,13 @@ public final class Devstack implements AutoCloseable {
         RollupJobConfig config = RollupJobConfig.fromArgs(devstackJob.toArray(new String[0]));
         flinkMetricsPort = FreePorts.preferred(FLINK_METRICS_PORT);
         job = LocalRollupJob.start(config, data.resolve("checkpoints"), flinkUiPort, flinkMetricsPort);
-        started.add(job);
+        started.add(new Part("Flink MiniCluster", job));
         job.restoredFrom().ifPresent(checkpoint -> System.out.println("  resumed from checkpoint " + checkpoint));
         job.awaitFirstCheckpoint(Duration.ofMinutes(2)); // every task runs and reads its shard
 
         step("Identity provider and serving API");
         IdentityProvider identity = IdentityProvider.shared();
-        started.add(IdentityProvider::stopShared);
+        started.add(new Part("identity provider", IdentityProvider::stopShared));
         Map<String, Object> properties = new HashMap<>(identity.serverProperties());
         properties.put("micronaut.server.port", port(settings.port()));
         properties.put("micronaut.server.host", "127.0.0.1");
@@ -171,7 +172,7 @@ public final class Devstack implements AutoCloseable {
         // not the dev environment: the dashboard is served under the production Content-Security-Policy
         api = ApplicationContext.builder().properties(properties).deduceEnvironment(false)
                 .start().getBean(EmbeddedServer.class).start();
-        started.add(api::stop);
+        started.add(new Part("serving API", api::stop));
 
         List<String> made = new DemoDashboards(apiUrl(), tenant -> identity.token("devstack", tenant, "editor"))
                 .provision(IdentityProvider.TENANTS);
@@ -186,7 +187,7 @@ public final class Devstack implements AutoCloseable {
             Thread publisher = new Thread(traffic, "demo-traffic");
             publisher.setDaemon(true);
             publisher.start();
-            started.add(traffic::stop);
+            started.add(new Part("synthetic traffic", traffic::stop));
         }
     }
 
@@ -212,19 +213,31 @@ public final class Devstack implements AutoCloseable {
         return List.of(postgres, redis, broker);
     }
 
-    /** Stops everything started, newest first; a failure to stop one does not keep the others running. */
+    /**
+     * Stops everything started, newest first; a failure to stop one does not keep the others running. A
+     * slow stop is reported, so that a stop that takes long says which part held it.
+     */
     @Override
     public synchronized void close() {
-        List<AutoCloseable> stopping = new ArrayList<>(started);
+        List<Part> stopping = new ArrayList<>(started);
         Collections.reverse(stopping);
         started.clear();
-        for (AutoCloseable part : stopping) {
+        for (Part part : stopping) {
+            long began = System.nanoTime();
             try {
-                part.close();
+                part.stop().close();
             } catch (Exception e) {
-                System.err.println("  could not stop " + part + ": " + e);
+                System.err.println("  could not stop the " + part.name() + ": " + e);
+            }
+            double seconds = (System.nanoTime() - began) / 1e9;
+            if (seconds >= SLOW_STOP_SECONDS) {
+                System.out.printf("  stopping the %s took %.1f s%n", part.name(), seconds);
             }
         }
+    }
+
+    /** Something started, and how to stop it. */
+    private record Part(String name, AutoCloseable stop) {
     }
 
     /** What is printed once everything is ready: every address, the demo logins, where data is kept, how to stop. */

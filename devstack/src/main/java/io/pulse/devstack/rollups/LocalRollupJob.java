@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class LocalRollupJob implements AutoCloseable {
 
     /** Room for the devstack's own job and a few deployed through the jobs API, two slots each. */
     private static final int SLOTS = 8;
+    /** How long cancelling the jobs, and then stopping the cluster, may each take. */
+    private static final Duration STOP_STEP = Duration.ofSeconds(20);
 
     private final MiniCluster cluster;
     private final JobID job;
@@ -159,18 +163,21 @@ public final class LocalRollupJob implements AutoCloseable {
 
     /**
      * Cancels every job on the cluster and stops it; the rollup job's last completed checkpoint stays
-     * (RETAIN_ON_CANCELLATION) for the next start.
+     * (RETAIN_ON_CANCELLATION) for the next start. Bounded, so that a task slow to cancel cannot hold up
+     * the devstack's stop: whatever it had not checkpointed is read again from the broker next time.
      */
     @Override
     public void close() throws Exception {
         try {
-            for (JobStatusMessage listed : cluster.listJobs().get(60, TimeUnit.SECONDS)) {
+            List<CompletableFuture<?>> cancelling = new ArrayList<>();
+            for (JobStatusMessage listed : cluster.listJobs().get(STOP_STEP.toSeconds(), TimeUnit.SECONDS)) {
                 if (!listed.getJobState().isGloballyTerminalState()) {
-                    cluster.cancelJob(listed.getJobId()).get(60, TimeUnit.SECONDS);
+                    cancelling.add(cluster.cancelJob(listed.getJobId()));
                 }
             }
+            CompletableFuture.allOf(cancelling.toArray(new CompletableFuture[0])).get(STOP_STEP.toSeconds(), TimeUnit.SECONDS);
         } finally {
-            cluster.close();
+            cluster.closeAsync().get(STOP_STEP.toSeconds(), TimeUnit.SECONDS);
         }
     }
 }
