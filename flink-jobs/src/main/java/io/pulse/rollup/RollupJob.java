@@ -1,6 +1,7 @@
 package io.pulse.rollup;
 
 import io.pulse.contracts.deadletter.DeadLetter;
+import io.pulse.contracts.event.Event;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
@@ -9,6 +10,7 @@ import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.schema.PartitionUpkeep;
 import io.pulse.contracts.spec.OperatorUids;
 import io.pulse.contracts.spec.RollupSpec;
+import io.pulse.rollup.archive.EventArchive;
 import io.pulse.rollup.cardinality.SeriesCardinalityGuard;
 import io.pulse.rollup.correction.Correction;
 import io.pulse.rollup.correction.CorrectionSink;
@@ -36,10 +38,12 @@ import io.pulse.rollup.window.RollupStage;
 import io.pulse.rollup.window.SlidingStage;
 import io.pulse.rollup.window.TumblingStage;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -52,6 +56,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 
 /**
@@ -87,10 +92,13 @@ public final class RollupJob {
     public static void main(String[] args) throws Exception {
         RollupJobConfig config = RollupJobConfig.fromArgs(args);
         prepareDatabase(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        RollupJob job = new RollupJob(config);
         // main() lives as long as the job in application mode (as under the Flink Kubernetes operator)
         new PartitionUpkeep(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword()).schedule(Duration.ofHours(1));
+        if (job.archives()) {
+            new EventArchive(config.archiveDir()).scheduleRetention(config.archiveRetentionDays(), Clock.systemUTC());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RollupJob job = new RollupJob(config);
         job.configure(env);
         job.build(env, job.rabbitMqSources(), job.productionSinks());
         env.execute(jobName(config.spec()));
@@ -159,26 +167,20 @@ public final class RollupJob {
                 DeadLetterTableSink.create(target),
                 new CorrectionSink(target, config.redisUri(), config.redisKeys(), retention,
                         config.correctionsInterval().toMillis()),
-                TenantFreshnessSink.create(target));
+                TenantFreshnessSink.create(target),
+                archives() ? new EventArchive(config.archiveDir()).sink() : null);
+    }
+
+    /** Whether this job writes the raw event archive: only the default rollup's, so each event is archived once. */
+    public boolean archives() {
+        return config.archiveDir() != null && config.spec().name().equals("default");
     }
 
     /** Adds the whole rollup graph to {@code env}. */
     public void build(StreamExecutionEnvironment env, List<EventSource> sources, RollupSinks sinks) {
-        long lateness = config.allowedLateness().toMillis();
-        long outOfOrderness = config.outOfOrderness().toMillis();
-        long maxLag = config.maxWatermarkLag().toMillis();
-        long maxBacklog = config.maxBacklog().toMillis();
-        long idleness = config.idleness().toMillis();
-        WallClock wallClock = clock;
-        WatermarkStrategy<SentEvent> watermarks = WatermarkStrategy
-                .<SentEvent>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag,
-                        maxBacklog, idleness, wallClock, SentEvent::sentAt))
-                .withTimestampAssigner((sent, previous) -> sent.event().timestamp());
-
         RollupSpec spec = config.spec();
-        List<DataStream<Partial>> partials = new ArrayList<>();
+        Map<String, DataStream<SentEvent>> parsedBySource = new LinkedHashMap<>();
         List<DataStream<DeadLetter>> rejected = new ArrayList<>();
-        List<DataStream<TenantEventTime>> eventTimes = new ArrayList<>();
         for (EventSource source : sources) {
             String id = source.id();
             DataStream<RawMessage> messages = source.create(env)
@@ -188,8 +190,53 @@ public final class RollupJob {
                     .process(new ParseMessages(config.limits()))
                     .setParallelism(1).name("Parse and validate " + id).uid(OperatorUids.plain(spec, "parse-" + id));
             rejected.add(parsed.getSideOutput(ParseMessages.REJECTED));
-            DataStream<SentEvent> selected = selectsAll(spec.source()) ? parsed
-                    : parsed.filter(new SelectEvents(spec.source())).setParallelism(1)
+            parsedBySource.put(id, parsed);
+        }
+        if (sinks.archive() != null) {
+            // every accepted event, before this rollup's selection: the archive serves every future rollup
+            union(List.copyOf(parsedBySource.values())).map(SentEvent::event).returns(TypeInformation.of(Event.class))
+                    .name("Accepted events").uid(OperatorUids.plain(spec, "accepted-events"))
+                    .sinkTo(sinks.archive()).name("Raw event archive").uid(OperatorUids.plain(spec, "archive"));
+        }
+        long outOfOrderness = config.outOfOrderness().toMillis();
+        long maxLag = config.maxWatermarkLag().toMillis();
+        long maxBacklog = config.maxBacklog().toMillis();
+        long idleness = config.idleness().toMillis();
+        WallClock wallClock = clock;
+        WatermarkStrategy<SentEvent> watermarks = WatermarkStrategy
+                .<SentEvent>forGenerator(context -> new WallClockBoundedWatermarks<>(outOfOrderness, maxLag,
+                        maxBacklog, idleness, wallClock, SentEvent::sentAt))
+                .withTimestampAssigner((sent, previous) -> sent.event().timestamp());
+        rollUp(parsedBySource, watermarks, rejected, sinks);
+    }
+
+    /**
+     * Adds the rollup graph for a backfill: {@code events} (from the archive, bounded) through the same
+     * selection, panes, guard and window stages into {@code tables}; nothing is published, corrected or
+     * dead-lettered. Windows fire when the input ends.
+     */
+    public void buildBackfill(DataStream<Event> events, Map<Granularity, Sink<Rollup>> tables) {
+        DataStream<SentEvent> sent = events.map(event -> new SentEvent(event, event.timestamp()))
+                .returns(TypeInformation.of(SentEvent.class)).name("Archived events");
+        // no watermark until the input ends: every archived event is on time, whatever order the files are read in
+        WatermarkStrategy<SentEvent> atTheEnd = WatermarkStrategy.<SentEvent>noWatermarks()
+                .withTimestampAssigner((event, previous) -> event.event().timestamp());
+        rollUp(Map.of("archive", sent), atTheEnd, new ArrayList<>(), new RollupSinks(tables, new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(), null));
+    }
+
+    private void rollUp(Map<String, DataStream<SentEvent>> parsedBySource, WatermarkStrategy<SentEvent> watermarks,
+                        List<DataStream<DeadLetter>> rejected, RollupSinks sinks) {
+        long lateness = config.allowedLateness().toMillis();
+        WallClock wallClock = clock;
+
+        RollupSpec spec = config.spec();
+        List<DataStream<Partial>> partials = new ArrayList<>();
+        List<DataStream<TenantEventTime>> eventTimes = new ArrayList<>();
+        for (Map.Entry<String, DataStream<SentEvent>> source : parsedBySource.entrySet()) {
+            String id = source.getKey();
+            DataStream<SentEvent> selected = selectsAll(spec.source()) ? source.getValue()
+                    : source.getValue().filter(new SelectEvents(spec.source())).setParallelism(1)
                             .name("Select " + spec.name() + "'s events " + id).uid(OperatorUids.plain(spec, "select-" + id));
             SingleOutputStreamOperator<Partial> combined = selected
                     .assignTimestampsAndWatermarks(watermarks)

@@ -53,6 +53,9 @@ import org.apache.flink.api.java.utils.ParameterTool;
  * --parallelism            2             of the keyed stages and sinks
  * --max-buffered-panes     20000         pre-aggregation buffer bound per shard
  * --dedupe-window-ms       120000        a repeated correlation id within this window is dropped
+ * --archive-dir            (none)        the raw event archive (file://, s3://): every accepted event, exactly
+ *                                        once, by tenant and day; written by the default rollup's job only
+ * --archive-retention-days 30            archive days kept; older day folders are deleted hourly
  * </pre>
  */
 public record RollupJobConfig(String amqpUri, EventTopology topology, int prefetch, String jdbcUrl, String jdbcUser,
@@ -62,7 +65,7 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                               Duration maxWatermarkLag, Duration maxBacklog, Duration idleness,
                               Duration correctionsInterval, RollupSpec spec,
                               int parallelism, int maxBufferedPanes, Duration dedupeWindow,
-                              EventLimits limits) implements Serializable {
+                              EventLimits limits, String archiveDir, int archiveRetentionDays) implements Serializable {
 
     public static RollupJobConfig fromArgs(String[] args) {
         ParameterTool p = ParameterTool.fromArgs(args);
@@ -91,7 +94,9 @@ public record RollupJobConfig(String amqpUri, EventTopology topology, int prefet
                 p.getInt("parallelism", 2),
                 p.getInt("max-buffered-panes", 20_000),
                 Duration.ofMillis(p.getLong("dedupe-window-ms", 120_000)),
-                EventLimits.DEFAULT);
+                EventLimits.DEFAULT,
+                p.get("archive-dir"),
+                p.getInt("archive-retention-days", 30));
     }
 
     /** The spec {@code --spec} names (a file, or inline JSON), or the default one. */

@@ -87,7 +87,8 @@ class RollupRecoveryIT {
             RollupSinks sinks = scenario.job().productionSinks();
             if (corrections) {
                 sinks = new RollupSinks(sinks.tables(), sinks.live(), sinks.deadLetters(),
-                        new CrashAfterCorrectionsCommitted((CorrectionSink) sinks.corrections()), sinks.eventTimes());
+                        new CrashAfterCorrectionsCommitted((CorrectionSink) sinks.corrections()), sinks.eventTimes(),
+                        sinks.archive());
             }
             scenario.start(sources, sinks);
             if (corrections) {

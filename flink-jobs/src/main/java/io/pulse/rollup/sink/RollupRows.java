@@ -24,6 +24,16 @@ public final class RollupRows {
     }
 
     /**
+     * {@link #guardedUpsert} that also leaves a row holding the same state untouched (its revision,
+     * version and update time included): a backfill run twice over the same archive changes nothing.
+     */
+    public static String unchangedKeptUpsert(Granularity granularity) {
+        return guardedUpsert(granularity) + " AND (t.count, t.sum, t.min, t.max, t.quantile_sketch, t.distinct_sketch)"
+                + " IS DISTINCT FROM (EXCLUDED.count, EXCLUDED.sum, EXCLUDED.min, EXCLUDED.max,"
+                + " EXCLUDED.quantile_sketch, EXCLUDED.distinct_sketch)";
+    }
+
+    /**
      * Upsert of many full window states in one statement, from twelve arrays: tenant, metric, series,
      * bucket start, revision, version, count, sum, min, max, and both sketches base64-encoded.
      */

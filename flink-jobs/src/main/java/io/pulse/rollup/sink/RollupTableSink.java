@@ -17,8 +17,17 @@ public final class RollupTableSink {
     }
 
     public static Sink<Rollup> create(JdbcTarget target, Granularity granularity) {
+        return create(target, RollupRows.guardedUpsert(granularity));
+    }
+
+    /** For backfills: rows already holding the same state are not rewritten. */
+    public static Sink<Rollup> createForBackfill(JdbcTarget target, Granularity granularity) {
+        return create(target, RollupRows.unchangedKeptUpsert(granularity));
+    }
+
+    private static Sink<Rollup> create(JdbcTarget target, String upsert) {
         return JdbcSink.<Rollup>builder()
-                .withQueryStatement(RollupRows.guardedUpsert(granularity), RollupRows::bind)
+                .withQueryStatement(upsert, RollupRows::bind)
                 .withExecutionOptions(target.execution())
                 .buildAtLeastOnce(target.connection());
     }

@@ -33,12 +33,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.awaitility.core.ConditionTimeoutException;
 import org.apache.flink.core.execution.JobClient;
@@ -81,11 +83,11 @@ public final class PipelineScenario implements AutoCloseable {
         this(name, maxWatermarkLag, defaultSpecWithLateness("30s"));
     }
 
-    /** Runs the rollup {@code spec} (inline JSON for {@code --spec}). */
-    public PipelineScenario(String name, Duration maxWatermarkLag, String spec) throws Exception {
+    /** Runs the rollup {@code spec} (inline JSON for {@code --spec}), with {@code extraArgs} for the job. */
+    public PipelineScenario(String name, Duration maxWatermarkLag, String spec, String... extraArgs) throws Exception {
         jdbcUrl = postgres.createDatabase(name);
         RollupJob.prepareDatabase(jdbcUrl, postgres.user(), postgres.password());
-        jobArgs = new String[] {
+        String[] own = {
             "--amqp-uri", TestServices.amqpUri(), "--exchange", topology.exchange(), "--shards", "" + SHARDS,
             "--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
             "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
@@ -94,6 +96,7 @@ public final class PipelineScenario implements AutoCloseable {
             "--max-watermark-lag-ms", "" + maxWatermarkLag.toMillis(),
             "--corrections-interval-ms", "1000", // folded over several checkpoints: the writer's state is exercised
             "--parallelism", "2"};
+        jobArgs = Stream.concat(Arrays.stream(own), Arrays.stream(extraArgs)).toArray(String[]::new);
         config = RollupJobConfig.fromArgs(jobArgs);
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -231,6 +234,12 @@ public final class PipelineScenario implements AutoCloseable {
 
     /** Every row of every rollup table (sentinel tenant aside), as stored. */
     public Map<Reference.Window, RollupAggregate> rows() throws Exception {
+        return rows(jdbcUrl);
+    }
+
+    /** Every row of every rollup table (sentinel tenant aside) of the test database at {@code jdbcUrl}. */
+    public static Map<Reference.Window, RollupAggregate> rows(String jdbcUrl) throws Exception {
+        TestServices.Postgres postgres = TestServices.postgres();
         Map<Reference.Window, RollupAggregate> rows = new HashMap<>();
         try (java.sql.Connection connection = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
              Statement statement = connection.createStatement()) {
