@@ -123,6 +123,8 @@ public final class Devstack implements AutoCloseable {
             "--amqp-uri", broker.uri(), "--shards", Integer.toString(SHARDS), "--parallelism", "2",
             "--jdbc-url", postgres.jdbcUrl(), "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
             "--redis-uri", redis.uri(),
+            // every accepted event, for backfills (written by the default rollup's job only)
+            "--archive-dir", data.resolve("archive").toUri().toString(),
             // the default (a minute) folds late events into fewer row updates at production rates; at a few
             // hundred events/s there is little to save, and a late event's correction shows within seconds
             "--corrections-interval-ms", "5000");

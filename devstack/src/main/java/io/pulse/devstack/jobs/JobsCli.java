@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +43,13 @@ public final class JobsCli {
                                                        an upgrade that starts state empty or drops some needs --confirm
               savepoint NAME                           take a savepoint of the running rollup
               stop NAME                                stop the running rollup with a savepoint
+              backfill NAME VERSION FROM TO            run VERSION over the raw event archive for events from FROM to TO
+                                                       (dates, UTC, or instants; TO exclusive) and wait until it is written
             environment: PULSE_API (default http://127.0.0.1:8080), PULSE_TOKEN (a bearer token with jobs:read,
             and jobs:manage to submit)""";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FINAL_STATES = List.of("FINISHED", "FAILED", "CANCELED");
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
 
     private final String api;
@@ -89,9 +96,11 @@ public final class JobsCli {
                 case "deploy" -> args.size() == 3 || args.size() == 4 && args.get(3).equals("--confirm")
                         ? cli.deploy(args.get(1), Integer.parseInt(args.get(2)), args.size() == 4) : usage(out);
                 case "savepoint", "stop" -> args.size() == 2 ? cli.savepoint(args.get(0), args.get(1)) : usage(out);
+                case "backfill" -> args.size() == 5 ? cli.backfill(args.get(1), Integer.parseInt(args.get(2)),
+                        instant(args.get(3)), instant(args.get(4))) : usage(out);
                 default -> usage(out);
             };
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | DateTimeParseException e) {
             return usage(out);
         } catch (IOException e) {
             out.println("error: " + e.getMessage());
@@ -238,6 +247,33 @@ public final class JobsCli {
         }
         out.println((command.equals("stop") ? "stopped with savepoint " : "savepoint ") + answer.json().get("savepoint"));
         return 0;
+    }
+
+    private int backfill(String name, int version, Instant from, Instant to) throws IOException, InterruptedException {
+        Answer answer = send(post("/v2/jobs/backfills",
+                Map.of("name", name, "version", version, "from", from.toString(), "to", to.toString())));
+        if (answer.status() != 202) {
+            return refused(answer);
+        }
+        Map<String, Object> job = answer.json();
+        out.println("Flink cluster: " + job.get("cluster"));
+        out.printf("backfill of %s version %s from %s to %s: job %s%n", name, version, from, to, job.get("jobId"));
+        String state = String.valueOf(job.get("state"));
+        while (!FINAL_STATES.contains(state)) {
+            Thread.sleep(1_000);
+            Answer polled = send(get("/v2/jobs/backfills/" + job.get("jobId")));
+            if (polled.status() != 200) {
+                return refused(polled);
+            }
+            state = String.valueOf(polled.json().get("state"));
+        }
+        out.println("backfill job " + job.get("jobId") + " " + state);
+        return state.equals("FINISHED") ? 0 : 1;
+    }
+
+    /** A UTC date (its start) or an instant. */
+    private static Instant instant(String text) {
+        return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.pulse.devstack.rollups;
 
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
+import io.pulse.rollup.archive.EventArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -81,6 +83,9 @@ public final class LocalRollupJob implements AutoCloseable {
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
             RollupJob job = new RollupJob(config);
+            if (job.archives()) {
+                new EventArchive(config.archiveDir()).scheduleRetention(config.archiveRetentionDays(), Clock.systemUTC());
+            }
             job.configure(env);
             job.build(env, job.rabbitMqSources(), job.productionSinks());
             StreamGraph graph = env.getStreamGraph();

@@ -1,6 +1,7 @@
 package io.pulse.devstack.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pulse.devstack.testing.DevstackProcess;
 import io.pulse.devstack.testing.PulseApi;
@@ -10,6 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./pulse jobs} against a running devstack, as a data engineer (the {@code ops} role) and as a
  * viewer: validate with a sample, submit two versions, list, history, diff with the upgrade plan, then
  * deploy version 1 to the devstack's MiniCluster, upgrade to version 2 through a savepoint (refused until
- * its plan is confirmed), take a savepoint and stop.
+ * its plan is confirmed), take a savepoint, stop and resume from it, and backfill a version over the
+ * raw event archive.
  */
 class JobsCliIT {
 
@@ -99,14 +105,41 @@ class JobsCliIT {
             assertThat(run(engineer, "deployments").output()).containsPattern("checkout version 2: job \\w+ RUNNING, restored from file:");
 
             assertThat(run(engineer, "savepoint", "checkout").output()).containsPattern("savepoint file:.*savepoint-");
-            assertThat(run(engineer, "stop", "checkout").output()).containsPattern("stopped with savepoint file:.*savepoint-");
+            Run stopped = run(engineer, "stop", "checkout");
+            assertThat(stopped.output()).containsPattern("stopped with savepoint file:.*savepoint-");
             assertThat(run(engineer, "deployments").output()).containsPattern("checkout version 2: job \\w+ STOPPED");
+            String stoppedWith = stopped.output().substring(stopped.output().indexOf("file:")).strip();
+            Run resumed = run(engineer, "deploy", "checkout", "2");
+            assertThat(resumed.output()).as("a stopped rollup resumes from its savepoint")
+                    .containsPattern("rollup-1h +restored").endsWith(", restored from " + stoppedWith + "\n");
             assertThat(run(viewer(devstack, tokenEndpoint), "deploy", "checkout", "1").output()).contains("refused (403)");
+
+            // a backfill runs a version over the archive the devstack's job writes, on the same cluster
+            PulseApi ingest = new PulseApi(devstack.address("API"), PulseApi.clientToken(tokenEndpoint, "acme-admin"));
+            Instant sent = Instant.now();
+            assertThat(ingest.post("/v1/events", List.of(Map.of("metric", "checkout", "timestamp", sent.toEpochMilli(),
+                    "value", 3, "dimensions", Map.of("region", "eu")))).status()).isEqualTo(202);
+            LocalDate day = sent.atZone(ZoneOffset.UTC).toLocalDate();
+            Path archived = folder.resolve("data/archive/tenant=acme/day=" + day);
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.isDirectory(archived) && parts(archived) > 0);
+            Run backfill = run(engineer, "backfill", "checkout", "2", day.toString(), day.plusDays(1).toString());
+            assertThat(backfill.status()).as(backfill.output()).isZero();
+            assertThat(backfill.output()).contains(cluster, "backfill of checkout version 2 from " + day + "T00:00:00Z")
+                    .containsPattern("backfill job \\w+ FINISHED");
+            Run nothing = run(engineer, "backfill", "checkout", "2", "2020-01-01", "2020-01-02");
+            assertThat(nothing.status()).isEqualTo(1);
+            assertThat(nothing.output()).contains("refused (502)", "holds no events of checkout's tenants");
 
             Run forbidden = run(viewer(devstack, tokenEndpoint), "list");
             assertThat(forbidden.status()).isEqualTo(1);
             assertThat(forbidden.output()).contains("refused (403)");
             assertThat(run(engineer, "unknown").status()).isEqualTo(2);
+        }
+    }
+
+    private static long parts(Path day) throws Exception {
+        try (var files = Files.list(day)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("events-")).count();
         }
     }
 

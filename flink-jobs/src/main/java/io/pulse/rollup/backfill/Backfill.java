@@ -52,7 +52,13 @@ public final class Backfill {
         if (config.archiveDir() == null) {
             throw new IllegalArgumentException("--archive-dir is required");
         }
-        run(config, instant(parameters.getRequired("from")), instant(parameters.getRequired("to")));
+        Instant from = instant(parameters.getRequired("from"));
+        Instant to = instant(parameters.getRequired("to"));
+        if (run(config, from, to) == 0) {
+            // said here rather than left to the cluster's "no job was executed"
+            throw new IllegalArgumentException("the archive " + config.archiveDir() + " holds no events of "
+                    + config.spec().name() + "'s tenants from " + from + " to " + to);
+        }
     }
 
     /** Runs the backfill and waits for it; returns how many archive day folders it read. */

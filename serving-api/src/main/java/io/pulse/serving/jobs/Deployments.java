@@ -28,13 +28,14 @@ import java.util.Optional;
  * Runs stored spec versions on the Flink cluster through its REST API and keeps which version runs as
  * which job (migration V6). A first deployment starts empty; deploying another version of a running
  * rollup is an upgrade: its plan is checked, the running job stops with a savepoint, and the new version
- * starts from it. A deployment returns once every task of the new job runs. If the new version does not
+ * starts from it. Deploying a rollup that was stopped resumes from the savepoint it stopped with. A deployment returns once every task of the new job runs. If the new version does not
  * start, the old one is started again from that savepoint.
  */
 @Singleton
 public class Deployments {
 
     static final String ENTRY_CLASS = "io.pulse.rollup.RollupJob";
+    static final String BACKFILL_CLASS = "io.pulse.rollup.backfill.Backfill";
 
     /** One deployment, with the job's state as the cluster reports it now. */
     @Serdeable
@@ -97,10 +98,14 @@ public class Deployments {
                 .toList();
     }
 
-    /** What deploying {@code version} would do now: null when the rollup does not run (everything starts empty). */
+    /**
+     * What deploying {@code version} would do now: from the running version, or from the savepoint the
+     * last one stopped with; null when there is neither (everything starts empty).
+     */
     public UpgradePlan plan(String name, int version) {
         RollupSpec target = spec(name, version);
-        return running(name).map(current -> UpgradePlan.between(spec(name, current.version()), target)).orElse(null);
+        return running(name).or(() -> stoppedWithSavepoint(name))
+                .map(previous -> UpgradePlan.between(spec(name, previous.version()), target)).orElse(null);
     }
 
     public Outcome deploy(String name, int version, boolean confirmed, String by) {
@@ -110,13 +115,15 @@ public class Deployments {
         if (current.isPresent() && current.get().version() == version) {
             throw new ClientError(HttpStatus.CONFLICT.getCode(), name + " version " + version + " is already running");
         }
-        UpgradePlan plan = current.map(c -> UpgradePlan.between(spec(name, c.version()), target)).orElse(null);
+        // a running version hands over its state through a new savepoint; a stopped one through the one it stopped with
+        Optional<Deployment> previous = current.isPresent() ? current : stoppedWithSavepoint(name);
+        UpgradePlan plan = previous.map(p -> UpgradePlan.between(spec(name, p.version()), target)).orElse(null);
         if (plan != null && !plan.fullyRestored() && !confirmed) {
             throw new NeedsConfirmation(plan);
         }
         try {
             String jar = api.uploadJar(Path.of(settings.jar()));
-            String savepoint = null;
+            String savepoint = previous.map(Deployment::stoppedWith).orElse(null);
             if (current.isPresent()) {
                 savepoint = api.stopWithSavepoint(current.get().jobId(), savepointDir());
                 markStopped(current.get().jobId(), savepoint);
@@ -159,6 +166,27 @@ public class Deployments {
         return savepoint;
     }
 
+    /**
+     * Starts a backfill of {@code version} over the raw event archive, for events from {@code from} to
+     * {@code to} (exclusive), on the cluster; returns its job id. It runs beside any deployment, writing
+     * the same tables (rows already holding the same state are left untouched).
+     */
+    public String backfill(String name, int version, Instant from, Instant to) {
+        spec(name, version);
+        if (!from.isBefore(to)) {
+            throw new ClientError(HttpStatus.BAD_REQUEST.getCode(), "from must be before to");
+        }
+        FlinkRestApi api = cluster("run backfills");
+        List<String> arguments = arguments(name, version);
+        arguments.addAll(List.of("--from", from.toString(), "--to", to.toString()));
+        return call(() -> api.run(api.uploadJar(Path.of(settings.jar())), BACKFILL_CLASS, arguments, null, false));
+    }
+
+    /** The state of a job on the cluster (a backfill's: FINISHED when its rows are written). */
+    public String state(String jobId) {
+        return call(() -> cluster("read job states").state(jobId));
+    }
+
     private interface FlinkCall {
         String run() throws IOException, InterruptedException;
     }
@@ -177,6 +205,10 @@ public class Deployments {
     private Optional<Deployment> running(String name) {
         return current().stream().filter(d -> d.name().equals(name) && d.stoppedAt() == null
                 && !List.of("FINISHED", "CANCELED", "FAILED").contains(d.state())).findFirst();
+    }
+
+    private Optional<Deployment> stoppedWithSavepoint(String name) {
+        return current().stream().filter(d -> d.name().equals(name) && d.stoppedWith() != null).findFirst();
     }
 
     private RollupSpec spec(String name, int version) {

@@ -28,9 +28,11 @@ import io.pulse.serving.security.Permission;
 import io.pulse.serving.security.RequiresPermission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +99,13 @@ public class JobsController {
 
     @Serdeable
     public record Savepoint(String savepoint) { }
+
+    /** Which rollup version to backfill, over events from {@code from} to {@code to} (exclusive). */
+    @Serdeable
+    public record BackfillRequest(@NotNull String name, @Positive int version, @NotNull Instant from, @NotNull Instant to) { }
+
+    @Serdeable
+    public record BackfillJob(String jobId, String cluster, String state) { }
 
     private final SpecVersions versions;
     private final Deployments deployments;
@@ -219,6 +228,21 @@ public class JobsController {
     @RequiresPermission(Permission.JOBS_MANAGE)
     public Savepoint stop(@PathVariable String name) {
         return new Savepoint(deployments.stop(name));
+    }
+
+    /** Starts a backfill of a stored version over the raw event archive; its job's state is at the answer's location. */
+    @Post("/backfills")
+    @RequiresPermission(Permission.JOBS_MANAGE)
+    public HttpResponse<BackfillJob> backfill(@Valid @Body BackfillRequest request) {
+        String job = deployments.backfill(request.name(), request.version(), request.from(), request.to());
+        return HttpResponse.accepted(URI.create("/v2/jobs/backfills/" + job))
+                .body(new BackfillJob(job, deployments.cluster(), deployments.state(job)));
+    }
+
+    @Get("/backfills/{jobId}")
+    @RequiresPermission(Permission.JOBS_READ)
+    public BackfillJob backfillJob(@PathVariable @Pattern(regexp = "[0-9a-f]{32}") String jobId) {
+        return new BackfillJob(jobId, deployments.cluster(), deployments.state(jobId));
     }
 
     private SpecVersions.SpecVersion stored(String name, int version) {
