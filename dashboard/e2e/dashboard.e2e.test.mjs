@@ -163,17 +163,23 @@ describe('an editor', () => {
   });
 });
 
+/** Signs in as ops in a new browser context and opens `title` (Operations, Jobs) from the main menu. */
+async function openAsOps(title, theme, width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+  const page = await signIn(context, 'ops@acme');
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: title });
+  await link.click();
+  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+  assert.equal(await link.getAttribute('aria-current'), 'page');
+  assert.equal(new URL(page.url()).searchParams.get('page'), title.toLowerCase(), 'the page is in the address');
+  return { context, page };
+}
+
 describe('an SRE', () => {
   it('opens Operations from the menu: the rollup job running with operators and a checkpoint, and why queues are missing', async () => {
     const JOB = 'pulse-rollups (devstack)';
     for (const [theme, width] of [['light', 1440], ['dark', 390]]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
-      const page = await signIn(context, 'ops@acme');
-      const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operations' });
-      await link.click();
-      await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
-      assert.equal(await link.getAttribute('aria-current'), 'page');
-      assert.equal(new URL(page.url()).searchParams.get('page'), 'operations', 'the page is in the address');
+      const { context, page } = await openAsOps('Operations', theme, width);
 
       // polled every 5 s: on a devstack just started, the job may still be starting or before its first checkpoint
       const job = page.getByRole('region', { name: JOB, exact: true });
@@ -196,6 +202,57 @@ describe('an SRE', () => {
         assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, 'tables scroll in their box, not the page');
       }
       await page.screenshot({ path: `${ARTIFACTS}/operations-${theme}-${width}.png`, fullPage: true });
+      assert.deepEqual(page.problems, []);
+      await context.close();
+    }
+  });
+});
+
+describe('a data engineer', () => {
+  it('stores a rollup spec on the Jobs page, deploys it after reading its plan, sees it run on Flink and stops it', async () => {
+    const name = unique('e2e-');
+    const spec = (windows) => `name: ${name}\nversion: 1\nsource: { metrics: ["e2e*"] }\nwindows: { tumbling: [${windows}] }\n`
+      + 'aggregates: [count, sum, min, max, mean]\n';
+    for (const [theme, width] of [['light', 1440], ['dark', 390]]) {
+      const { context, page } = await openAsOps('Jobs', theme, width);
+      const card = page.getByRole('region', { name, exact: true });
+
+      if (theme === 'light') {
+        // validated against the server's schema and rules: the error names its path
+        const editor = page.getByLabel(/^Spec \(YAML or JSON/);
+        await editor.fill(spec('10s, 2m'));
+        await page.getByRole('button', { name: 'Validate' }).click();
+        await page.getByRole('list', { name: 'Spec errors' }).getByText(/\/windows\/tumbling\/1: no rollup table stores 2m windows/).waitFor();
+        await editor.fill(spec('10s, 1m'));
+        await page.getByRole('button', { name: 'Validate' }).click();
+        await page.getByText(`Valid: ${name} version 1.`).waitFor();
+        await page.getByRole('button', { name: 'Store as the next version' }).click();
+        await page.getByText(`Stored: ${name} version 1.`).waitFor();
+
+        // deployed to the devstack's MiniCluster through Flink's REST API, after the plan is shown
+        await card.getByRole('button', { name: 'Deploy…' }).click();
+        const confirmation = card.getByRole('region', { name: `Deploy ${name} version 1?` });
+        await confirmation.getByText('It starts empty and reads events from now on.').waitFor();
+        await confirmation.getByRole('button', { name: 'Deploy version 1' }).click();
+        await card.getByText(new RegExp(`^Running: ${name} version 1 as job \\w+`)).waitFor({ timeout: 180_000 });
+      }
+      await until(async () => (await card.getByTitle('Job status').textContent()) === 'RUNNING', { what: `${name} running` });
+      await card.getByText('Versions and changes').click();
+      await card.getByRole('list', { name: `Versions of ${name}` }).getByText(/version 1 by ops@acme/).waitFor();
+
+      assert.deepEqual(await accessibilityViolations(page), [], `Jobs, ${theme} at ${width} px`);
+      if (width < 400) {
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, 'nothing wider than the screen');
+      }
+      await page.screenshot({ path: `${ARTIFACTS}/jobs-${theme}-${width}.png`, fullPage: true });
+
+      if (theme === 'dark') {
+        // and stopped with a savepoint, which frees its slots for the other tests
+        await card.getByRole('button', { name: 'Stop…' }).click();
+        await card.getByRole('button', { name: 'Stop', exact: true }).click();
+        await card.getByText(/^Stopped with savepoint file:/).waitFor({ timeout: 120_000 });
+        await until(async () => (await card.getByTitle('Job status').textContent()) === 'STOPPED', { what: `${name} stopped` });
+      }
       assert.deepEqual(page.problems, []);
       await context.close();
     }

@@ -94,11 +94,14 @@ describe('App', () => {
     const nav = await screen.findByRole('navigation', { name: 'Main' });
     expect(within(nav).getByRole('link', { name: 'Dashboards' })).toHaveAttribute('aria-current', 'page');
     expect(within(nav).queryByRole('link', { name: 'Operations' })).not.toBeInTheDocument();
+    expect(within(nav).queryByRole('link', { name: 'Jobs' })).not.toBeInTheDocument();
     viewer.unmount();
 
     fakeApi({
       'GET /v2/session': { body: SESSIONS.ops }, 'GET /v2/freshness': { body: FRESHNESS },
       'GET /v2/operations': { body: { readAt: '2026-11-30T12:00:00Z', flink: { available: true, error: null }, rabbitmq: { available: true, error: null }, jobs: [], queues: [] } },
+      'GET /v2/jobs/specs': { body: { items: [] } },
+      'GET /v2/jobs/deployments': { body: { cluster: 'http://flink.test:8081', items: [] } },
     });
     renderWithApp(<App />);
     const opsNav = await screen.findByRole('navigation', { name: 'Main' });
@@ -113,6 +116,13 @@ describe('App', () => {
     expect(within(opsNav).getByRole('link', { name: 'Dashboards' })).not.toHaveAttribute('aria-current');
     expect(await screen.findByRole('heading', { name: 'Operations', level: 1 })).toBeInTheDocument();
     expect(await screen.findByText('No jobs on the Flink cluster.')).toBeInTheDocument();
+    const jobs = within(opsNav).getByRole('link', { name: 'Jobs' });
+    expect(jobs).toHaveAttribute('href', '?page=jobs');
+    await userEvent.click(jobs);
+    expect(window.location.search).toBe('?page=jobs');
+    expect(await screen.findByRole('heading', { name: 'Jobs', level: 1 })).toBeInTheDocument();
+    // ops has jobs:manage: it may store a version
+    expect(await screen.findByRole('heading', { name: 'New rollup version' })).toBeInTheDocument();
     await userEvent.click(within(opsNav).getByRole('link', { name: 'Dashboards' }));
     expect(window.location.search).toBe('');
     expect(screen.getByRole('heading', { name: 'Dashboards', level: 1 })).toBeInTheDocument();

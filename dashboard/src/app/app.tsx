@@ -3,6 +3,7 @@ import { DashboardsList } from '@/features/dashboards/components/dashboards-list
 import { ConnectionStatusBar } from '@/features/live/components/connection-status';
 import { useFreshness } from '@/features/live/api/get-freshness';
 import { OfflineBanner } from '@/features/offline/components/offline-banner';
+import { JobsPage } from '@/features/jobs/components/jobs-page';
 import { OperationsPage } from '@/features/operations/components/operations-page';
 import { useSession } from '@/features/session/api/get-session';
 import { UserBadge } from '@/features/session/components/user-badge';
@@ -14,7 +15,7 @@ import { PALETTES } from '@/lib/palette';
 import { formatView, useViewState, type ViewState } from '@/lib/url-state';
 import { DashboardPage } from './dashboard-page';
 
-/** The signed-in app: header, live status, and the dashboards list, one dashboard or Operations, as the address says. */
+/** The signed-in app: header, live status, and the dashboards list, one dashboard, Operations or Jobs, as the address says. */
 export function App() {
   const session = useSession();
   const { theme } = useTheme();
@@ -42,6 +43,7 @@ export function App() {
   const lagMs = freshness.data?.lagMillis ?? null;
   const open = (id: string | null) => setView({ page: 'dashboards', dashboard: id, range: null, refresh: null, filters: [] });
   const operations: ViewState = { page: 'operations', dashboard: null, range: null, refresh: null, filters: [] };
+  const jobs: ViewState = { ...operations, page: 'jobs' };
   const onDashboards = view.page === 'dashboards';
 
   return (
@@ -57,6 +59,10 @@ export function App() {
             <a href={formatView(operations)} onClick={(e) => { e.preventDefault(); setView(operations); }}
               aria-current={view.page === 'operations' ? 'page' : undefined}>Operations</a>
           )}
+          {can(session.data, 'jobs:read') && (
+            <a href={formatView(jobs)} onClick={(e) => { e.preventDefault(); setView(jobs); }}
+              aria-current={view.page === 'jobs' ? 'page' : undefined}>Jobs</a>
+          )}
         </nav>
         <div className="header-end">
           <ThemeToggle />
@@ -68,6 +74,7 @@ export function App() {
       <ConnectionStatusBar freshness={freshness.data} />
       <div id="content">
         {view.page === 'operations' && <OperationsPage />}
+        {view.page === 'jobs' && <JobsPage canManage={can(session.data, 'jobs:manage')} />}
         {onDashboards && (view.dashboard
           ? <DashboardPage key={view.dashboard} id={view.dashboard} view={view} setView={setView} session={session.data}
               palette={PALETTES[theme]} clock={{ eventTime, lagMs }} />

@@ -20,13 +20,14 @@ describe('view state in the address', () => {
     expect(parseView('?from=2026-11-30T06:00:00Z&to=2026-11-30T00:00:00Z').range).toBeNull();
   });
 
-  it('round-trips the Operations page, and keeps addresses without a page on the dashboards', () => {
+  it('round-trips the Operations and Jobs pages, and keeps addresses without a page on the dashboards', () => {
     const operations = { page: 'operations' as const, dashboard: null, range: null, refresh: null, filters: [] };
     expect(formatView(operations)).toBe('?page=operations');
     expect(parseView(formatView(operations))).toEqual(operations);
     expect(parseView('?dashboard=abc&last=1h')).toMatchObject({ page: 'dashboards', dashboard: 'abc' });
     expect(formatView(parseView('?dashboard=abc&last=1h'))).toBe('?dashboard=abc&last=1h'); // no page written
     expect(parseView('?page=nonsense').page).toBe('dashboards');
+    expect(parseView(formatView({ ...operations, page: 'jobs' })).page).toBe('jobs');
   });
 
   it('pushes a history entry per change and follows Back', () => {

@@ -4,7 +4,8 @@ import { durationMs, type TimeRange } from './time-range';
 /**
  * What the screen shows, kept in the address so a shared link reproduces the view and a reload keeps it:
  * `?dashboard=<id>&last=15m` or `&from=<ISO>&to=<ISO>`, `&refresh=<seconds>`, repeated `&filter=d:op:v`;
- * `?page=operations` for the Operations page (no `page`: the dashboards, as addresses always were).
+ * `?page=operations` for the Operations page, `?page=jobs` for the Jobs page (no `page`: the dashboards, as
+ * addresses always were).
  * Query parameters only: any static server (and the service worker's fallback) serves the one page.
  */
 export interface ViewState {
@@ -18,8 +19,8 @@ export interface ViewState {
 }
 
 /** The app's pages; `dashboards` (the list, or the one `dashboard` names) is the default, never written. */
-export type Page = 'dashboards' | 'operations';
-const PAGES: readonly Page[] = ['dashboards', 'operations'];
+export type Page = 'dashboards' | 'operations' | 'jobs';
+const PAGES: readonly Page[] = ['dashboards', 'operations', 'jobs'];
 
 export const FILTER_PATTERN = /^[^:\s]+:(eq|in|not):.+$/;
 

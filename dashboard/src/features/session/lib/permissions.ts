@@ -1,7 +1,7 @@
 import type { Session } from '../api/get-session';
 
 /** The permission codes the server grants (docs/security.md); the server checks them again on every call. */
-export type PermissionCode = 'metrics:read' | 'dashboards:read' | 'dashboards:write' | 'exports:create' | 'jobs:read';
+export type PermissionCode = 'metrics:read' | 'dashboards:read' | 'dashboards:write' | 'exports:create' | 'jobs:read' | 'jobs:manage';
 
 export function can(session: Session | undefined, permission: PermissionCode): boolean {
   return session?.permissions.includes(permission) ?? false;

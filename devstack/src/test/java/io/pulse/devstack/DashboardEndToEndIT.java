@@ -32,7 +32,8 @@ class DashboardEndToEndIT {
         assertThat(DASHBOARD.resolve("dist/index.html")).as("the dashboard's build (mvn package in dashboard/)").exists();
         assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium; .ci/run installs it)").exists();
         try (DevstackProcess devstack = DevstackProcess.start(Map.of(), "--data-dir", data.toString(), "--port", "0",
-                "--flink-ui-port", "0", "--events-per-second", "60", "--dashboard-dir", DASHBOARD.resolve("dist").toString())) {
+                "--flink-ui-port", "0", "--events-per-second", "60", "--dashboard-dir", DASHBOARD.resolve("dist").toString(),
+                "--job-jar", DevstackProcess.jobJar().toString())) {
             devstack.awaitReady(Duration.ofMinutes(3));
             String tokenLine = devstack.bannerLine("API token").orElseThrow();
             Path artifacts = Files.createDirectories(DASHBOARD.resolve("target/e2e-artifacts"));

@@ -44,7 +44,7 @@ class JobsCliIT {
     @Test
     void aDataEngineerValidatesSubmitsAndComparesVersions() throws Exception {
         try (DevstackProcess devstack = DevstackProcess.start(Map.of(), "--data-dir", folder.resolve("data").toString(),
-                "--port", "0", "--flink-ui-port", "0", "--no-traffic", "--job-jar", jobJar().toString())) {
+                "--port", "0", "--flink-ui-port", "0", "--no-traffic", "--job-jar", DevstackProcess.jobJar().toString())) {
             devstack.awaitReady(Duration.ofMinutes(3));
             String tokens = devstack.bannerLine("API token").orElseThrow();
             String tokenEndpoint = tokens.substring(tokens.lastIndexOf(' ') + 1);
@@ -145,14 +145,6 @@ class JobsCliIT {
 
     private static Map<String, String> viewer(DevstackProcess devstack, String tokenEndpoint) throws Exception {
         return Map.of("PULSE_API", devstack.address("API"), "PULSE_TOKEN", PulseApi.clientToken(tokenEndpoint, "acme-viewer"));
-    }
-
-    /** The job jar this build packaged (flink-jobs builds before the devstack). */
-    private static Path jobJar() throws Exception {
-        try (var files = Files.list(Path.of("..", "flink-jobs", "target"))) {
-            return files.filter(file -> file.getFileName().toString().matches("flink-jobs-.*-job\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no job jar in flink-jobs/target: package flink-jobs first"));
-        }
     }
 
     private Path write(String name, String text) throws Exception {

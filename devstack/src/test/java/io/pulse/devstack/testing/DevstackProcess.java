@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The devstack as a user runs it: its own JVM (with this JVM's flags, so the coverage agent follows it),
@@ -94,6 +97,14 @@ public final class DevstackProcess implements AutoCloseable {
             }
         }
         return lines.subList(start, lines.size());
+    }
+
+    /** The rollup job's jar this build packaged (flink-jobs builds before the devstack), for deployments. */
+    public static Path jobJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("..", "flink-jobs", "target"))) {
+            return files.filter(file -> file.getFileName().toString().matches("flink-jobs-.*-job\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no job jar in flink-jobs/target: package flink-jobs first"));
+        }
     }
 
     /** What Ctrl-C does: the shutdown hooks stop everything. Returns the exit code. */

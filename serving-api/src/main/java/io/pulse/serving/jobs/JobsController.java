@@ -26,6 +26,9 @@ import io.pulse.serving.caller.Caller;
 import io.pulse.serving.errors.ClientError;
 import io.pulse.serving.security.Permission;
 import io.pulse.serving.security.RequiresPermission;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -136,6 +139,10 @@ public class JobsController {
     /** Stores the spec as its rollup's next version: 201, or 422 with every error, or 409 for a wrong version. */
     @Post("/specs")
     @RequiresPermission(Permission.JOBS_MANAGE)
+    @ApiResponse(responseCode = "201", description = "stored", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+        schema = @Schema(implementation = SpecVersions.SpecVersion.class)))
+    @ApiResponse(responseCode = "422", description = "invalid: every error with its path", content =
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SpecCheck.class)))
     public HttpResponse<?> add(Caller caller, @Valid @Body SpecText request) {
         SpecValidation validation = RollupSpecs.validate(request.spec());
         if (!validation.valid()) {
@@ -210,6 +217,11 @@ public class JobsController {
      */
     @Post("/deployments/{name}")
     @RequiresPermission(Permission.JOBS_MANAGE)
+    // the body's type depends on the answer, so the document names both
+    @ApiResponse(responseCode = "201", description = "running", content =
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Deployments.Outcome.class)))
+    @ApiResponse(responseCode = "409", description = "the plan starts state empty or drops some: deploy again with confirm",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Refusal.class)))
     public HttpResponse<?> deploy(Caller caller, @PathVariable String name, @Valid @Body DeployRequest request) {
         try {
             return HttpResponse.created(deployments.deploy(name, request.version(), request.confirm(), caller.subject()));
