@@ -193,10 +193,13 @@ public final class RollupJob {
             parsedBySource.put(id, parsed);
         }
         if (sinks.archive() != null) {
-            // every accepted event, before this rollup's selection: the archive serves every future rollup
-            union(List.copyOf(parsedBySource.values())).map(SentEvent::event).returns(TypeInformation.of(Event.class))
-                    .name("Accepted events").uid(OperatorUids.plain(spec, "accepted-events"))
-                    .sinkTo(sinks.archive()).name("Raw event archive").uid(OperatorUids.plain(spec, "archive"));
+            // every accepted event, before this rollup's selection: the archive serves every future rollup;
+            // one writer per shard, next to its parser
+            parsedBySource.forEach((id, parsed) -> parsed.map(sent -> EventArchive.shippable(sent.event()))
+                    .returns(TypeInformation.of(Event.class))
+                    .setParallelism(1).name("Accepted events " + id).uid(OperatorUids.plain(spec, "accepted-events-" + id))
+                    .sinkTo(sinks.archive()).setParallelism(1).name("Raw event archive " + id)
+                    .uid(OperatorUids.plain(spec, "archive-" + id)));
         }
         long outOfOrderness = config.outOfOrderness().toMillis();
         long maxLag = config.maxWatermarkLag().toMillis();

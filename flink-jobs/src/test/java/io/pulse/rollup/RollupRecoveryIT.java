@@ -11,10 +11,12 @@ import io.pulse.rollup.correction.CorrectionSink;
 import io.pulse.rollup.source.EventSource;
 import io.pulse.rollup.source.RabbitMqShardSource;
 import io.pulse.rollup.source.RawMessage;
+import io.pulse.rollup.testing.ArchivedEvents;
 import io.pulse.rollup.testing.DataSet;
 import io.pulse.rollup.testing.PipelineScenario;
 import io.pulse.rollup.testing.Reference;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,13 +36,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.connectors.rabbitmq.RMQSource;
 import org.apache.flink.streaming.connectors.rabbitmq.common.RMQConnectionConfig;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Crashes the running job (a task failure, not a clean stop) at several points in the middle of the
  * stream; Flink restores the last completed checkpoint and RabbitMQ redelivers what was not
- * acknowledged. The finished rows must still equal the reference: no loss and no double count.
+ * acknowledged. The finished rows must still equal the reference, and the raw event archive must hold
+ * every accepted event once: no loss and no double count.
  */
 class RollupRecoveryIT {
 
@@ -65,6 +69,9 @@ class RollupRecoveryIT {
     static final AtomicBoolean CRASHED = new AtomicBoolean();
     static volatile CrashPoint crashPoint;
 
+    @TempDir
+    Path archive;
+
     @BeforeEach
     void reset() {
         DELIVERED.set(0);
@@ -80,8 +87,10 @@ class RollupRecoveryIT {
         DataSet data = new DataSet(Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour,
                 PipelineScenario.SHARDS, 1_000, 50, 15_000, point.ordinal() + 10);
         boolean corrections = point == CrashPoint.AFTER_CORRECTIONS_COMMITTED;
-        try (PipelineScenario scenario = corrections ? new PipelineScenario("pulse_recovery", Duration.ofSeconds(30))
-                : new PipelineScenario("pulse_recovery")) {
+        // the raw event archive rides along: a crash must not lose or repeat an archived event either
+        try (PipelineScenario scenario = new PipelineScenario("pulse_recovery",
+                corrections ? Duration.ofSeconds(30) : Duration.ofHours(24), PipelineScenario.defaultSpecWithLateness("30s"),
+                "--archive-dir", archive.toUri().toString())) {
             List<EventSource> sources = new ArrayList<>(scenario.job().rabbitMqSources());
             sources.set(0, new CrashingShardSource(scenario.job().rabbitMqConnection(), scenario.topology()));
             RollupSinks sinks = scenario.job().productionSinks();
@@ -116,6 +125,10 @@ class RollupRecoveryIT {
             }
             scenario.assertRowsMatch(expected);
             scenario.assertPublicationsMatch(expected);
+            // part files are committed with the checkpoint after their events
+            await().atMost(Duration.ofSeconds(30)).until(() -> ArchivedEvents.counted(archive).size() >= data.counted.size());
+            assertThat(ArchivedEvents.counted(archive)).as("every accepted event archived once")
+                    .containsExactlyInAnyOrderElementsOf(data.counted);
             await().atMost(Duration.ofSeconds(30)).until(() -> scenario.deadLetters().containsAll(data.rejections));
         }
     }

@@ -84,6 +84,7 @@ public final class Backfill {
         // unchanged (with more subtasks, their outputs interleave differently each time)
         env.setParallelism(1);
         RollupJob.registerSerializers(env);
+        env.getConfig().enableObjectReuse(); // as the streaming job: chained operators pass references
         long first = from.toEpochMilli();
         long end = to.toEpochMilli();
         DataStream<Event> events = env

@@ -8,16 +8,10 @@ import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.testing.TestServices;
 import io.pulse.rollup.RollupJobConfig;
-import io.pulse.rollup.archive.EventArchive;
+import io.pulse.rollup.testing.ArchivedEvents;
 import io.pulse.rollup.testing.DataSet;
 import io.pulse.rollup.testing.PipelineScenario;
 import io.pulse.rollup.testing.Reference;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +49,8 @@ class BackfillIT {
             streaming.start(streaming.job().rabbitMqSources());
             Map<Reference.Window, Reference.Truth> expected = streaming.runMainPhase(data);
             // part files appear when the checkpoint after their events completes
-            await().atMost(Duration.ofSeconds(60)).until(() -> counted(archived()).size() >= data.counted.size());
-            assertThat(counted(archived())).as("every accepted event once").containsExactlyInAnyOrderElementsOf(data.counted);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ArchivedEvents.counted(archive).size() >= data.counted.size());
+            assertThat(ArchivedEvents.counted(archive)).as("every accepted event once").containsExactlyInAnyOrderElementsOf(data.counted);
             assertThat(archive.resolve("tenant=acme/day=" + Instant.ofEpochMilli(start).toString().substring(0, 10)))
                     .isDirectory();
 
@@ -67,7 +59,7 @@ class BackfillIT {
             Instant from = Instant.ofEpochMilli(start - hour);
             Instant to = Instant.ofEpochMilli(start + 3 * hour);
             assertThat(Backfill.run(RollupJobConfig.fromArgs(args), from, to)).as("archive day folders read")
-                    .isEqualTo(tenantDays(archived(), from, to));
+                    .isEqualTo(tenantDays(ArchivedEvents.all(archive), from, to));
 
             Map<Reference.Window, RollupAggregate> streamed = streaming.rows();
             Map<Reference.Window, RollupAggregate> backfilled = PipelineScenario.rows(backfillDb);
@@ -88,35 +80,11 @@ class BackfillIT {
         }
     }
 
-    private List<Event> archived() throws IOException {
-        List<Event> events = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(archive)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(EventArchive.PART_PREFIX)
-                    && f.getFileName().toString().endsWith(EventArchive.PART_SUFFIX)).toList()) {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(
-                        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
-                    lines.lines().forEach(line -> {
-                        try {
-                            events.add(EventArchive.read(line));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                }
-            }
-        }
-        return events;
-    }
-
     /** How many tenant and day folders hold events of the range. */
     private static long tenantDays(List<Event> archived, Instant from, Instant to) {
         return archived.stream().filter(event -> event.timestamp() >= from.toEpochMilli() && event.timestamp() < to.toEpochMilli())
                 .map(event -> event.tenant() + "/" + Instant.ofEpochMilli(event.timestamp()).toString().substring(0, 10))
                 .distinct().count();
-    }
-
-    private static List<Event> counted(List<Event> archived) {
-        return archived.stream().filter(event -> !event.tenant().equals(DataSet.SENTINEL_TENANT)).toList();
     }
 
     /** Every column of every row, and the row version PostgreSQL gives each write (xmin). */

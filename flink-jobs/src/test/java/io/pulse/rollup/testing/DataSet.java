@@ -121,8 +121,12 @@ public final class DataSet {
         rejections.add(new ExpectedRejection("tenant-mismatch", "mixed", 3));
         rejections.add(new ExpectedRejection("timestamp-too-old", "mixed", 4));
         // globex may use the same correlation id on the same shard: its message is its own (issue 9, case 6)
-        main.add(3, new Message(0, "globex", "mixed", EventJson.writeBatch(List.of(counted2))));
+        // with it, an event without dimensions: one series of its own, archived like any other
+        Event bare = new Event("globex", "orders", hourStart + 4_000, 2, Map.of(), null);
+        main.add(3, new Message(0, "globex", "mixed", "[" + EventJson.write(counted2)
+                + ",{\"tenant\":\"globex\",\"metric\":\"orders\",\"timestamp\":" + bare.timestamp() + ",\"value\":2}]"));
         counted.add(counted2);
+        counted.add(bare);
     }
 
     /** Per shard, two events past the hour plus lateness: the watermark of every shard passes all windows. */
