@@ -56,6 +56,13 @@ class MigrationsIT {
         }
     }
 
+    private static String queryText(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);
@@ -246,6 +253,26 @@ class MigrationsIT {
                 .isEqualTo(1);
         assertThat(queryBoolean("SELECT to_regclass('rollup_10s_p20200101t0000') IS NULL")).isTrue();
         assertThat(queryLong("SELECT count(*) FROM rollup_10s")).isZero();
+    }
+
+    @Test
+    void aSpecLengthensATablesRetentionButNeverShortensIt() throws SQLException {
+        String retention = "SELECT retention::text FROM rollup_table_policy WHERE granularity = '5m-every-10s'";
+        String before = queryText(retention);
+        try {
+            assertThat(queryText("SELECT pulse_keep_at_least('5m-every-10s', interval '1 hour')::text")).isEqualTo(before);
+            assertThat(queryText(retention)).isEqualTo(before);
+            assertThat(queryText("SELECT pulse_keep_at_least('5m-every-10s', interval '40 days')::text")).isEqualTo("40 days");
+            assertThat(queryText(retention)).isEqualTo("40 days");
+            if (timescale) {
+                assertThat(queryText("SELECT config->>'drop_after' FROM timescaledb_information.jobs"
+                        + " WHERE proc_name = 'policy_retention' AND hypertable_name = 'rollup_5m_sliding'")).isEqualTo("40 days");
+            }
+            assertThatThrownBy(() -> execute("SELECT pulse_keep_at_least('2m', interval '1 day')"))
+                    .hasMessageContaining("no rollup table stores 2m windows");
+        } finally {
+            execute("UPDATE rollup_table_policy SET retention = interval '" + before + "' WHERE granularity = '5m-every-10s'");
+        }
     }
 
     @Test

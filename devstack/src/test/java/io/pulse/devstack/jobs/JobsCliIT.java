@@ -10,6 +10,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,6 +37,7 @@ class JobsCliIT {
             source: { metrics: ["checkout*"] }
             windows: { tumbling: [10s, 1m] }
             aggregates: [count, sum, min, max, mean, quantiles, distinct]
+            retention: { 1m: 120d }
             """;
 
     @TempDir
@@ -93,6 +97,14 @@ class JobsCliIT {
             assertThat(first.output()).contains(cluster, "plan: not running, so everything starts empty",
                     "running: checkout version 1 as job ");
             assertThat(run(engineer, "deployments").output()).contains(cluster).containsPattern("checkout version 1: job \\w+ RUNNING");
+            // the shared 1 min table now keeps rows 120 days, as the spec asks (90 before)
+            String jdbcUrl = devstack.bannerLine("PostgreSQL").orElseThrow().replaceAll(".*(jdbc:\\S+).*", "$1");
+            try (Connection db = DriverManager.getConnection(jdbcUrl);
+                 ResultSet policy = db.createStatement().executeQuery(
+                         "SELECT retention::text FROM rollup_table_policy WHERE granularity = '1m'")) {
+                assertThat(policy.next()).isTrue();
+                assertThat(policy.getString(1)).isEqualTo("120 days");
+            }
 
             Run unconfirmed = run(engineer, "deploy", "checkout", "2");
             assertThat(unconfirmed.status()).isEqualTo(1);

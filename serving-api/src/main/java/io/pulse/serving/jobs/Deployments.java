@@ -143,6 +143,7 @@ public class Deployments {
                         + " runs again from savepoint " + savepoint : ""));
             }
             Deployment deployment = insert(name, version, jobId, savepoint, by);
+            keepRowsAsLongAsAsked(target);
             return new Outcome(deployment, plan == null ? null : JobsController.Plan.of(plan), savepoint);
         } catch (IOException e) {
             throw new ClientError(HttpStatus.BAD_GATEWAY.getCode(), "the Flink cluster refused: " + e.getMessage());
@@ -259,6 +260,26 @@ public class Deployments {
                     return withState(deployment(row), "RUNNING");
                 }
             }
+        });
+    }
+
+    /**
+     * Applies the spec's retention per window to the shared rollup tables: a longer one than a table's
+     * lengthens it, a shorter one leaves it (other rollups' rows live there too; docs/jobs.md).
+     */
+    private void keepRowsAsLongAsAsked(RollupSpec spec) {
+        transactions.executeWrite(status -> {
+            try (PreparedStatement keep = status.getConnection().prepareStatement(
+                    "SELECT pulse_keep_at_least(?, make_interval(days => ?, secs => ?))")) {
+                for (Map.Entry<String, Duration> window : spec.retention().entrySet()) {
+                    keep.setString(1, window.getKey());
+                    keep.setInt(2, (int) window.getValue().toDays());
+                    keep.setLong(3, window.getValue().toSecondsPart() + window.getValue().toHoursPart() * 3600L
+                            + window.getValue().toMinutesPart() * 60L);
+                    keep.execute();
+                }
+            }
+            return null;
         });
     }
 
