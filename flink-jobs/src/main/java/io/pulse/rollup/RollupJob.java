@@ -195,7 +195,7 @@ public final class RollupJob {
         if (sinks.archive() != null) {
             // every accepted event, before this rollup's selection: the archive serves every future rollup;
             // one writer per shard, next to its parser
-            parsedBySource.forEach((id, parsed) -> parsed.map(sent -> EventArchive.shippable(sent.event()))
+            parsedBySource.forEach((id, parsed) -> parsed.map(SentEvent::event)
                     .returns(TypeInformation.of(Event.class))
                     .setParallelism(1).name("Accepted events " + id).uid(OperatorUids.plain(spec, "accepted-events-" + id))
                     .sinkTo(sinks.archive()).setParallelism(1).name("Raw event archive " + id)

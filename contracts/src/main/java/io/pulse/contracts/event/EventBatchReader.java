@@ -222,7 +222,9 @@ public final class EventBatchReader {
         String clientId = null;
         Long timestamp = null;
         Double value = null;
-        Map<String, String> dimensions = Map.of();
+        // a HashMap always, never Map.of(): a job's events cross Flink's network through Kryo, which can
+        // rebuild a HashMap but not the JDK's immutable maps
+        Map<String, String> dimensions = new HashMap<>();
         String field;
         while ((field = parser.nextFieldName()) != null) {
             JsonToken token = parser.nextToken();
@@ -310,7 +312,7 @@ public final class EventBatchReader {
 
     private static Object readDimensions(JsonParser parser, JsonToken token) throws IOException {
         if (token == JsonToken.VALUE_NULL) {
-            return Map.of();
+            return new HashMap<String, String>();
         }
         if (token != JsonToken.START_OBJECT) {
             return Rejection.of(RejectReason.INVALID_TYPE, "dimensions must be an object of strings");

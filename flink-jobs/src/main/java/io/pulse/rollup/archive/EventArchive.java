@@ -50,16 +50,6 @@ public final class EventArchive {
                 node.path("value").asDouble(), dimensions, node.hasNonNull("clientId") ? node.get("clientId").asText() : null);
     }
 
-    /**
-     * The event with its dimensions in a {@link HashMap}: on its way to the archive's writer an event is
-     * serialized by Flink's Kryo fallback, which cannot rebuild the JDK's immutable maps (an event without
-     * dimensions, {@code Map.of()}, failed the writer on every restart).
-     */
-    public static Event shippable(Event event) {
-        return new Event(event.tenant(), event.metric(), event.timestamp(), event.value(),
-                new HashMap<>(event.dimensions()), event.clientId());
-    }
-
     public FileSink<Event> sink() {
         return FileSink.forBulkFormat(directory, new GzipJsonLines.Factory())
                 .withBucketAssigner(new TenantDayBuckets())

@@ -8,14 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,20 +69,6 @@ class EventArchiveTest {
         Event without = new Event("acme", "orders", 1_796_169_600_000L, -3, Map.of(), null);
         assertThat(EventArchive.read(EventJson.write(withClient))).isEqualTo(withClient);
         assertThat(EventArchive.read(EventJson.write(without))).isEqualTo(without);
-    }
-
-    @Test
-    void anEventShipsToTheWriterWhateverMapHoldsItsDimensions() throws IOException {
-        TypeSerializer<Event> serializer = TypeInformation.of(Event.class).createSerializer(new SerializerConfigImpl());
-        for (Map<String, String> dimensions : List.of(Map.<String, String>of(), Map.of("region", "eu"),
-                Map.of("region", "eu", "device", "ios"), new HashMap<>(Map.of("region", "us")))) {
-            Event event = new Event("acme", "latency", 1_796_169_600_000L, 2, dimensions, null);
-            DataOutputSerializer out = new DataOutputSerializer(128);
-            serializer.serialize(EventArchive.shippable(event), out);
-            Event shipped = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-            assertThat(shipped).isEqualTo(event);
-            assertThat(shipped.dimensions().entrySet()).containsExactlyInAnyOrderElementsOf(dimensions.entrySet());
-        }
     }
 
     private List<String> names(List<org.apache.flink.core.fs.Path> days) {
