@@ -12,6 +12,11 @@ export function formatClock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/** An instant as "2026-12-01 10:05 UTC", or with seconds. */
+export function formatUtc(iso: string, precision: 'minutes' | 'seconds' = 'minutes'): string {
+  return `${new Date(iso).toISOString().slice(0, precision === 'minutes' ? 16 : 19).replace('T', ' ')} UTC`;
+}
+
 /** "3 s", "2 min", "1 h 5 min": how long ago, or how far behind. */
 export function formatLag(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));

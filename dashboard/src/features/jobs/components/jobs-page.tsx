@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { jobStatusTone } from '@/features/operations/lib/format';
 import { ApiError } from '@/lib/api-client';
+import { formatUtc } from '@/lib/format';
 import {
   getDeployPlan, useDeploy, useDeployments, useSpecs, useStop, type Deployment, type DeployPlan, type SpecVersion,
 } from '../api/jobs';
@@ -99,7 +100,7 @@ function RollupCard({ spec, deployment, canManage }: { spec: SpecVersion; deploy
           <>
             <div><dt>Deployed version</dt><dd>{deployment.version}</dd></div>
             <div><dt>Flink job</dt><dd><code>{deployment.jobId}</code></dd></div>
-            <div><dt>Deployed</dt><dd>by {deployment.deployedBy}, <time dateTime={deployment.deployedAt}>{utc(deployment.deployedAt)}</time></dd></div>
+            <div><dt>Deployed</dt><dd>by {deployment.deployedBy}, <time dateTime={deployment.deployedAt}>{formatUtc(deployment.deployedAt)}</time></dd></div>
             {deployment.restoredFrom && <div><dt>Restored from</dt><dd><code>{deployment.restoredFrom}</code></dd></div>}
             {deployment.stoppedWith && <div><dt>Stopped with</dt><dd><code>{deployment.stoppedWith}</code></dd></div>}
           </>
@@ -139,8 +140,4 @@ function RollupCard({ spec, deployment, canManage }: { spec: SpecVersion; deploy
       </details>
     </section>
   );
-}
-
-function utc(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

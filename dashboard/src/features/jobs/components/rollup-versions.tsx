@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { formatUtc } from '@/lib/format';
 import { useDiff, useHistory } from '../api/jobs';
 import { PlanTable } from './plan-table';
 
@@ -21,7 +22,7 @@ export function RollupVersions({ name }: { name: string }) {
       <ol className="version-list" reversed aria-label={`Versions of ${name}`}>
         {versions.map((v) => (
           <li key={v.version}>
-            <strong>version {v.version}</strong> by {v.createdBy}, <time dateTime={v.createdAt}>{utc(v.createdAt)}</time>
+            <strong>version {v.version}</strong> by {v.createdBy}, <time dateTime={v.createdAt}>{formatUtc(v.createdAt)}</time>
           </li>
         ))}
       </ol>
@@ -73,8 +74,4 @@ function VersionDiff({ name, from, to }: { name: string; from: number; to: numbe
       <PlanTable plan={diff.data.plan} caption={`Upgrade plan from version ${from} to ${to}`} />
     </>
   );
-}
-
-function utc(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

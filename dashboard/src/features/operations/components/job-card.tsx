@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { formatUtc } from '@/lib/format';
 import type { Job, Operator } from '../api/get-operations';
 import {
   BACKPRESSURE_LABEL, backpressureLevel, formatBytes, formatDuration, formatNumber, formatPercent, jobStatusTone,
@@ -18,7 +19,7 @@ export function JobCard({ job }: { job: Job }) {
         <span className={`badge tone-${jobStatusTone(job.status)}`} title="Job status">{job.status}</span>
       </div>
       <dl className="ops-facts">
-        <div><dt>Started</dt><dd><time dateTime={job.startedAt}>{utc(job.startedAt)}</time></dd></div>
+        <div><dt>Started</dt><dd><time dateTime={job.startedAt}>{formatUtc(job.startedAt, 'seconds')}</time></dd></div>
         {LIVE.has(job.status) ? (
           <>
             <div><dt>Uptime</dt><dd>{job.status === 'RUNNING' ? formatDuration(job.uptimeMillis) : 'not running'}</dd></div>
@@ -83,8 +84,4 @@ function OperatorsTable({ job, operators }: { job: string; operators: Operator[]
       </table>
     </div>
   );
-}
-
-function utc(iso: string): string {
-  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

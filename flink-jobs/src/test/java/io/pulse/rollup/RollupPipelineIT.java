@@ -20,14 +20,9 @@ import org.junit.jupiter.api.Test;
 /** The whole pipeline on real RabbitMQ, PostgreSQL and Redis, against independently computed results. */
 class RollupPipelineIT {
 
-    private static long hourTwoHoursAgo() {
-        long hour = 3_600_000L;
-        return Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour;
-    }
-
     @Test
     void storesAndPublishesExactRollupsAndDeadLettersEveryRejection() throws Exception {
-        DataSet data = new DataSet(hourTwoHoursAgo(), PipelineScenario.SHARDS, 1_500, 100, 15_000, 1);
+        DataSet data = new DataSet(DataSet.hourTwoHoursAgo(), PipelineScenario.SHARDS, 1_500, 100, 15_000, 1);
         try (PipelineScenario scenario = new PipelineScenario("pulse_pipeline")) {
             scenario.start(scenario.job().rabbitMqSources());
             Map<Reference.Window, Reference.Truth> expected = scenario.runMainPhase(data);

@@ -66,8 +66,7 @@ class RollupProcessCrashIT {
 
     @Test
     void aKilledJobRestoredFromItsLastCheckpointLosesNothingAndCountsNothingTwice() throws Exception {
-        long hour = 3_600_000L;
-        DataSet data = new DataSet(Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour,
+        DataSet data = new DataSet(DataSet.hourTwoHoursAgo(),
                 PipelineScenario.SHARDS, 1_500, 50, 15_000, 99);
         int firstCut = data.main.size() * 2 / 5;
         int secondCut = data.main.size() * 7 / 10;

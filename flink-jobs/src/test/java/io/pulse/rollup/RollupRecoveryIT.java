@@ -83,8 +83,7 @@ class RollupRecoveryIT {
     @EnumSource(CrashPoint.class)
     void recoversWithNoLossAndNoDoubleCount(CrashPoint point) throws Exception {
         crashPoint = point;
-        long hour = 3_600_000L;
-        DataSet data = new DataSet(Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour,
+        DataSet data = new DataSet(DataSet.hourTwoHoursAgo(),
                 PipelineScenario.SHARDS, 1_000, 50, 15_000, point.ordinal() + 10);
         boolean corrections = point == CrashPoint.AFTER_CORRECTIONS_COMMITTED;
         // the raw event archive rides along: a crash must not lose or repeat an archived event either

@@ -27,8 +27,7 @@ class RollupSpecPipelineIT {
 
     @Test
     void countsOnlyWhatTheSpecSelectsInItsSeriesAndWindows() throws Exception {
-        long hour = 3_600_000L;
-        long start = Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour;
+        long start = DataSet.hourTwoHoursAgo();
         DataSet data = new DataSet(start, PipelineScenario.SHARDS, 600, 100, 6_000, 2);
         try (PipelineScenario scenario = new PipelineScenario("pulse_spec", Duration.ofHours(24), SPEC)) {
             scenario.start(scenario.job().rabbitMqSources());

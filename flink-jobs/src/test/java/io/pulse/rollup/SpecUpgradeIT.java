@@ -43,8 +43,7 @@ class SpecUpgradeIT {
 
     @Test
     void anUpgradeUnderSteadyTrafficLosesNothingAndCountsNothingTwice() throws Exception {
-        long hour = 3_600_000L;
-        long start = Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour;
+        long start = DataSet.hourTwoHoursAgo();
         DataSet data = new DataSet(start, PipelineScenario.SHARDS, 1_200, 40, 15_000, 7);
         String v1 = spec(1, 10_000);
         String v2 = spec(2, 20_000); // a new cap: state-compatible, every operator restores

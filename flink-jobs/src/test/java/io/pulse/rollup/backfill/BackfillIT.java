@@ -38,8 +38,7 @@ class BackfillIT {
 
     @Test
     void backfillOverTheArchiveEqualsTheStreamingRowsAndARerunChangesNothing() throws Exception {
-        long hour = 3_600_000L;
-        long start = Math.floorDiv(System.currentTimeMillis(), hour) * hour - 2 * hour;
+        long start = DataSet.hourTwoHoursAgo();
         DataSet data = new DataSet(start, PipelineScenario.SHARDS, 800, 100, 15_000, 11);
         String spec = PipelineScenario.defaultSpecWithLateness("30s");
         TestServices.Postgres postgres = TestServices.postgres();
@@ -56,8 +55,8 @@ class BackfillIT {
 
             String[] args = {"--spec", spec, "--archive-dir", archive.toUri().toString(), "--jdbc-url", backfillDb,
                 "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password()};
-            Instant from = Instant.ofEpochMilli(start - hour);
-            Instant to = Instant.ofEpochMilli(start + 3 * hour);
+            Instant from = Instant.ofEpochMilli(start - DataSet.HOUR);
+            Instant to = Instant.ofEpochMilli(start + 3 * DataSet.HOUR);
             assertThat(Backfill.run(RollupJobConfig.fromArgs(args), from, to)).as("archive day folders read")
                     .isEqualTo(tenantDays(ArchivedEvents.all(archive), from, to));
 

@@ -33,6 +33,14 @@ public final class DataSet {
     public final List<Event> lateEvents = new ArrayList<>();
     public final List<ExpectedRejection> rejections = new ArrayList<>();
 
+    /** An hour long, in milliseconds. */
+    public static final long HOUR = 3_600_000L;
+
+    /** The start of the hour two hours ago: a data set's {@code hourStart} that the validator accepts. */
+    public static long hourTwoHoursAgo() {
+        return Math.floorDiv(System.currentTimeMillis(), HOUR) * HOUR - 2 * HOUR;
+    }
+
     /**
      * @param hourStart an hour at least two hours ago (inside the validator's past skew)
      * @param maxDisplacementMillis how far an event may be moved back in the sending order; keep it

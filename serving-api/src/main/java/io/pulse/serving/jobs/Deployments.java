@@ -273,9 +273,9 @@ public class Deployments {
                     "SELECT pulse_keep_at_least(?, make_interval(days => ?, secs => ?))")) {
                 for (Map.Entry<String, Duration> window : spec.retention().entrySet()) {
                     keep.setString(1, window.getKey());
+                    // whole days as days, so the policy reads "120 days" rather than "2880:00:00"
                     keep.setInt(2, (int) window.getValue().toDays());
-                    keep.setLong(3, window.getValue().toSecondsPart() + window.getValue().toHoursPart() * 3600L
-                            + window.getValue().toMinutesPart() * 60L);
+                    keep.setLong(3, window.getValue().toSeconds() % 86_400);
                     keep.execute();
                 }
             }
