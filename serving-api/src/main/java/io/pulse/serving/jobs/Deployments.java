@@ -72,7 +72,8 @@ public class Deployments {
         this.versions = versions;
         this.transactions = transactions;
         this.settings = settings;
-        this.flink = Optional.ofNullable(operations.flinkUrl())
+        // blank, as PULSE_FLINK_URL unset leaves it: no cluster
+        this.flink = Optional.ofNullable(operations.flinkUrl()).filter(url -> !url.isBlank())
                 .map(url -> new FlinkRestApi(url, Duration.ofMillis(settings.timeoutMillis())));
     }
 

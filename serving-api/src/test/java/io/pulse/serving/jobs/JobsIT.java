@@ -149,6 +149,19 @@ class JobsIT {
     }
 
     @Test
+    void withoutAFlinkClusterDeploymentsSaySoAndChangesAreRefused() {
+        HttpResponse<Map<String, Object>> page = call(HttpRequest.GET("/v2/jobs/deployments").bearerAuth(engineer));
+        assertThat(page.code()).isEqualTo(200);
+        assertThat(page.body()).containsEntry("cluster", null);
+        HttpResponse<Map<String, Object>> savepoint = call(HttpRequest.POST("/v2/jobs/deployments/never-deployed/savepoint", Map.of())
+                .bearerAuth(engineer));
+        assertThat(savepoint.code()).isEqualTo(409);
+        HttpResponse<Map<String, Object>> backfill = call(HttpRequest.POST("/v2/jobs/backfills", Map.of("name", "never-stored",
+                "version", 1, "from", "2026-11-01T00:00:00Z", "to", "2026-11-02T00:00:00Z")).bearerAuth(engineer));
+        assertThat(backfill.code()).isEqualTo(404);
+    }
+
+    @Test
     void theSchemaIsPublished() {
         String schema = server.http().toBlocking().retrieve(HttpRequest.GET("/v2/jobs/schema").bearerAuth(engineer));
         assertThat(schema).contains("\"title\": \"Pulse rollup spec\"");
