@@ -92,7 +92,7 @@ public final class PipelineScenario implements AutoCloseable {
             "--jdbc-url", jdbcUrl, "--jdbc-user", postgres.user(), "--jdbc-password", postgres.password(),
             "--redis-uri", TestServices.redisUri(), "--redis-namespace", redisKeys.namespace(),
             "--history-length", "" + HISTORY_LENGTH, "--checkpoint-interval-ms", "400",
-            "--out-of-orderness-ms", "2000", "--idleness-ms", "1000", "--spec", spec,
+            "--out-of-orderness-ms", "2000", "--spec", spec,
             "--max-watermark-lag-ms", "" + maxWatermarkLag.toMillis(),
             "--corrections-interval-ms", "1000", // folded over several checkpoints: the writer's state is exercised
             "--parallelism", "2"};
