@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,6 +79,62 @@ public record RollupSpec(String name, int version, String description, Source so
                 }
             }
             return SeriesKey.of(event.tenant(), event.metric(), kept);
+        }
+
+        /**
+         * A hash of the series {@code event} belongs to, equal for every event of one series and computed
+         * without building its key: the per-event lookup of the pane combiner. The kept dimensions are
+         * summed, so their order in the event does not matter.
+         */
+        public long hashOf(Event event) {
+            long hash = mix(event.tenant().hashCode()) * 31 + mix(event.metric().hashCode());
+            if (dimensions == null) {
+                for (Map.Entry<String, String> dimension : event.dimensions().entrySet()) {
+                    if (!dimension.getKey().equals(distinct)) {
+                        hash += mix(dimension.getKey().hashCode() * 0x9E3779B97F4A7C15L + dimension.getValue().hashCode());
+                    }
+                }
+            } else {
+                for (String name : dimensions) {
+                    String value = event.dimensions().get(name);
+                    if (value != null) {
+                        hash += mix(name.hashCode() * 0x9E3779B97F4A7C15L + value.hashCode());
+                    }
+                }
+            }
+            return hash;
+        }
+
+        /** Whether {@code event} belongs to the series of {@code first}, an event already keyed: tenant, metric, kept dimensions. */
+        public boolean sameSeries(Event event, Event first) {
+            if (!event.tenant().equals(first.tenant()) || !event.metric().equals(first.metric())) {
+                return false;
+            }
+            if (dimensions != null) {
+                for (String name : dimensions) {
+                    if (!Objects.equals(event.dimensions().get(name), first.dimensions().get(name))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            int kept = 0;
+            for (Map.Entry<String, String> dimension : event.dimensions().entrySet()) {
+                if (!dimension.getKey().equals(distinct)) {
+                    if (!Objects.equals(dimension.getValue(), first.dimensions().get(dimension.getKey()))) {
+                        return false;
+                    }
+                    kept++;
+                }
+            }
+            return kept == first.dimensions().size() - (distinct != null && first.dimensions().containsKey(distinct) ? 1 : 0);
+        }
+
+        /** Spreads a hash's bits (the finalizer of SplitMix64) so sums of entry hashes rarely collide. */
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
         }
     }
 

@@ -4,7 +4,6 @@ import io.pulse.contracts.event.Event;
 import io.pulse.rollup.parse.SentEvent;
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
-import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.rollup.eventtime.WallClock;
 import io.pulse.rollup.freshness.TenantEventTime;
 import io.pulse.rollup.metrics.PulseMetrics;
@@ -47,11 +46,11 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
     private transient volatile long watermark;
 
     /** Partials by pane start, then series: a watermark emits whole panes without visiting the others. */
-    private transient TreeMap<Long, Map<SeriesKey, RollupAggregate>> buffered;
+    private transient TreeMap<Long, PanePartials> buffered;
     private transient int bufferedPartials;
     /** The pane most events go to, kept at hand so most events cost one lookup. */
     private transient long currentPaneStart;
-    private transient Map<SeriesKey, RollupAggregate> currentPane;
+    private transient PanePartials currentPane;
     private transient Map<String, long[]> newestEventTimes;
 
     /** Combines the panes of {@code shard} (the source's id, the label of its lag gauge). */
@@ -82,16 +81,12 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
         newest[0] = Math.max(newest[0], event.timestamp());
         long paneStart = Granularity.TEN_SECONDS.bucketStart(event.timestamp());
         if (currentPane == null || paneStart != currentPaneStart) {
-            currentPane = buffered.computeIfAbsent(paneStart, start -> new HashMap<>());
+            currentPane = buffered.computeIfAbsent(paneStart, start -> new PanePartials(dimensions));
             currentPaneStart = paneStart;
         }
-        SeriesKey series = dimensions.seriesOf(event);
-        RollupAggregate partial = currentPane.get(series);
-        if (partial == null) {
-            partial = new RollupAggregate();
-            currentPane.put(series, partial);
-            bufferedPartials++;
-        }
+        int seriesBefore = currentPane.size();
+        RollupAggregate partial = currentPane.partialFor(event);
+        bufferedPartials += currentPane.size() - seriesBefore;
         if (dimensions.quantiles()) {
             partial.add(event.value(), dimensions.distinctValueOf(event));
         } else {
@@ -134,9 +129,9 @@ public final class PaneCombiner extends AbstractStreamOperator<Partial>
 
     /** Emits the partials of panes that end at or before {@code time}. */
     private void emitUpTo(long time) {
-        Iterator<Map.Entry<Long, Map<SeriesKey, RollupAggregate>>> panes = buffered.entrySet().iterator();
+        Iterator<Map.Entry<Long, PanePartials>> panes = buffered.entrySet().iterator();
         while (panes.hasNext()) {
-            Map.Entry<Long, Map<SeriesKey, RollupAggregate>> pane = panes.next();
+            Map.Entry<Long, PanePartials> pane = panes.next();
             long start = pane.getKey();
             if (start + PANE - 1 > time) {
                 break; // panes are in order of start: the rest end later
