@@ -6,6 +6,7 @@ import io.pulse.serving.query.QueryException;
 import io.pulse.serving.query.QueryLimits;
 import io.pulse.serving.query.SeriesResult;
 import io.pulse.serving.stream.LiveChange;
+import io.pulse.serving.stream.LiveChanges;
 import io.pulse.serving.stream.LiveListener;
 import io.pulse.serving.stream.LiveSpec;
 import io.pulse.serving.stream.LiveStreams;
@@ -69,7 +70,7 @@ class LiveSeriesFetcher implements DataFetcher<Publisher<LiveUpdate>> {
         }
 
         @Override
-        public synchronized void delta(StreamId cursor, List<LiveChange> changes) {
+        public synchronized void delta(StreamId cursor, LiveChanges changes) {
             sink.next(new LiveUpdate("delta", ++seq, cursor.toString(), List.of(), changes));
         }
     }

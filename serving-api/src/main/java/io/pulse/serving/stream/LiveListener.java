@@ -13,5 +13,5 @@ public interface LiveListener {
     void replay(StreamId cursor, List<LiveChange> changes);
 
     /** Points changed since the last frame; everything up to {@code cursor} has now been delivered. */
-    void delta(StreamId cursor, List<LiveChange> changes);
+    void delta(StreamId cursor, LiveChanges changes);
 }

@@ -56,7 +56,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         private StreamId cursor;
         private List<Delta> held = new ArrayList<>();
 
-        private record Delta(StreamId cursor, List<LiveChange> changes) { }
+        private record Delta(StreamId cursor, LiveChanges changes) { }
 
         Subscriber(LiveListener listener) {
             this.listener = listener;
@@ -69,7 +69,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
             waiting.forEach(d -> deliver(d.cursor(), d.changes()));
         }
 
-        synchronized void deliver(StreamId deltaCursor, List<LiveChange> changes) {
+        synchronized void deliver(StreamId deltaCursor, LiveChanges changes) {
             if (held != null) {
                 held.add(new Delta(deltaCursor, changes));
                 return;
@@ -77,7 +77,8 @@ final class LiveQuery implements Consumer<RollupPublication> {
             List<LiveChange> unseen = changes.stream().filter(c -> c.touchedBy().compareTo(cursor) > 0).toList();
             if (!unseen.isEmpty()) {
                 cursor = StreamId.max(cursor, deltaCursor);
-                listener.delta(cursor, unseen);
+                // most subscribers have seen none of the changes: they share the batch and its rendered JSON
+                listener.delta(cursor, unseen.size() == changes.size() ? changes : new LiveChanges(unseen));
             }
         }
     }
@@ -143,9 +144,9 @@ final class LiveQuery implements Consumer<RollupPublication> {
             changed = new HashMap<>();
             flushScheduled = false;
         }
-        List<LiveChange> changes;
+        LiveChanges changes;
         try {
-            changes = recompute(points);
+            changes = new LiveChanges(recompute(points));
         } catch (RuntimeException e) {
             LOG.warn("live recomputation failed, retrying in a second", e);
             synchronized (this) {

@@ -153,12 +153,15 @@ final class StreamConnection implements SocketConnections.Connection {
     /** One subscription of this connection: numbers its frames and feeds them to the outbox. */
     private final class Subscription implements LiveListener {
         private final String id;
+        /** The id as a JSON string, escaped once for every delta frame. */
+        private final String idJson;
         private long seq;
         private LiveStreams.Subscription live;
         private boolean closed;
 
         Subscription(String id, long lastSeq) {
             this.id = id;
+            this.idJson = write(id);
             this.seq = lastSeq;
         }
 
@@ -209,21 +212,33 @@ final class StreamConnection implements SocketConnections.Connection {
         }
 
         @Override
-        public void delta(StreamId cursor, List<LiveChange> changes) {
+        public void delta(StreamId cursor, LiveChanges changes) {
             outbox.offer(new DeltaFrame(this, cursor, changes));
         }
     }
 
-    /** Deltas of one subscription merge into one: the newest value per point, the furthest cursor. */
+    /**
+     * Deltas of one subscription merge into one: the newest value per point, the furthest cursor. An
+     * unmerged delta carries the batch its query handed to every subscriber, whose points are rendered once.
+     */
     private final class DeltaFrame implements Outbox.Frame {
         private final Subscription subscription;
         private final StreamId cursor;
+        private final LiveChanges batch;
         private final Map<LiveChange.Point, LiveChange> changes = new LinkedHashMap<>();
 
-        DeltaFrame(Subscription subscription, StreamId cursor, List<LiveChange> changes) {
+        DeltaFrame(Subscription subscription, StreamId cursor, LiveChanges batch) {
             this.subscription = subscription;
             this.cursor = cursor;
-            changes.forEach(c -> this.changes.put(c.point(), c));
+            this.batch = batch;
+            batch.forEach(c -> this.changes.put(c.point(), c));
+        }
+
+        private DeltaFrame(Subscription subscription, StreamId cursor, Map<LiveChange.Point, LiveChange> changes) {
+            this.subscription = subscription;
+            this.cursor = cursor;
+            this.batch = null;
+            this.changes.putAll(changes);
         }
 
         @Override
@@ -234,16 +249,19 @@ final class StreamConnection implements SocketConnections.Connection {
         @Override
         public Outbox.Frame mergedWith(Outbox.Frame newer) {
             DeltaFrame next = (DeltaFrame) newer;
-            DeltaFrame merged = new DeltaFrame(subscription, StreamId.max(cursor, next.cursor), List.of());
-            merged.changes.putAll(changes);
-            merged.changes.putAll(next.changes);
-            return merged;
+            Map<LiveChange.Point, LiveChange> both = new LinkedHashMap<>(changes);
+            both.putAll(next.changes);
+            return new DeltaFrame(subscription, StreamId.max(cursor, next.cursor), both);
         }
 
         @Override
         public String render() {
-            return write(new StreamMessages.Delta("delta", subscription.id, subscription.nextSeq(),
-                    cursor.toString(), points(changes.values())));
+            if (batch == null) {
+                return write(new StreamMessages.Delta("delta", subscription.id, subscription.nextSeq(),
+                        cursor.toString(), points(changes.values())));
+            }
+            return StreamMessages.deltaText(subscription.idJson, subscription.nextSeq(), cursor,
+                    batch.json(c -> write(points(c))));
         }
     }
 }

@@ -32,6 +32,16 @@ public final class StreamMessages {
     @Serdeable
     public record Delta(String type, String sub, long seq, String cursor, List<Point> points) { }
 
+    /**
+     * The text of a {@link Delta} frame from its parts already in JSON ({@code subJson} a string literal,
+     * {@code pointsJson} an array): the same text as the record serialized, fields in its order, built
+     * without serializing the points again for each subscriber.
+     */
+    static String deltaText(String subJson, long seq, StreamId cursor, String pointsJson) {
+        return "{\"type\":\"delta\",\"sub\":" + subJson + ",\"seq\":" + seq + ",\"cursor\":\"" + cursor
+                + "\",\"points\":" + pointsJson + "}";
+    }
+
     /** A point's current value: the group's bucket (start, epoch ms), the aggregate and its event count. */
     @Serdeable
     public record Point(Map<String, String> group, long time, double value, long events) { }
