@@ -219,26 +219,36 @@ final class StreamConnection implements SocketConnections.Connection {
 
     /**
      * Deltas of one subscription merge into one: the newest value per point, the furthest cursor. An
-     * unmerged delta carries the batch its query handed to every subscriber, whose points are rendered once.
+     * unmerged delta carries the batch its query handed to every subscriber, whose points are rendered once;
+     * the map of points by point is built only when a slow client's deltas are merged.
      */
     private final class DeltaFrame implements Outbox.Frame {
         private final Subscription subscription;
         private final StreamId cursor;
         private final LiveChanges batch;
-        private final Map<LiveChange.Point, LiveChange> changes = new LinkedHashMap<>();
+        private final Map<LiveChange.Point, LiveChange> merged;
 
         DeltaFrame(Subscription subscription, StreamId cursor, LiveChanges batch) {
             this.subscription = subscription;
             this.cursor = cursor;
             this.batch = batch;
-            batch.forEach(c -> this.changes.put(c.point(), c));
+            this.merged = null;
         }
 
-        private DeltaFrame(Subscription subscription, StreamId cursor, Map<LiveChange.Point, LiveChange> changes) {
+        private DeltaFrame(Subscription subscription, StreamId cursor, Map<LiveChange.Point, LiveChange> merged) {
             this.subscription = subscription;
             this.cursor = cursor;
             this.batch = null;
-            this.changes.putAll(changes);
+            this.merged = merged;
+        }
+
+        private Map<LiveChange.Point, LiveChange> changes() {
+            if (merged != null) {
+                return merged;
+            }
+            Map<LiveChange.Point, LiveChange> byPoint = new LinkedHashMap<>();
+            batch.forEach(c -> byPoint.put(c.point(), c));
+            return byPoint;
         }
 
         @Override
@@ -249,8 +259,8 @@ final class StreamConnection implements SocketConnections.Connection {
         @Override
         public Outbox.Frame mergedWith(Outbox.Frame newer) {
             DeltaFrame next = (DeltaFrame) newer;
-            Map<LiveChange.Point, LiveChange> both = new LinkedHashMap<>(changes);
-            both.putAll(next.changes);
+            Map<LiveChange.Point, LiveChange> both = new LinkedHashMap<>(changes());
+            both.putAll(next.changes());
             return new DeltaFrame(subscription, StreamId.max(cursor, next.cursor), both);
         }
 
@@ -258,7 +268,7 @@ final class StreamConnection implements SocketConnections.Connection {
         public String render() {
             if (batch == null) {
                 return write(new StreamMessages.Delta("delta", subscription.id, subscription.nextSeq(),
-                        cursor.toString(), points(changes.values())));
+                        cursor.toString(), points(merged.values())));
             }
             return StreamMessages.deltaText(subscription.idJson, subscription.nextSeq(), cursor,
                     batch.json(c -> write(points(c))));
