@@ -1,6 +1,8 @@
 package io.pulse.serving.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -9,104 +11,341 @@ import io.pulse.contracts.rollup.RedisKeys;
 import io.pulse.contracts.rollup.Rollup;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.RollupPublication;
-import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.contracts.rollup.SeriesKey;
 import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.Databases;
+import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.Machine;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * WebSocket fan-out load: starts serving-api in its own JVM, opens {@code --connections} (10,000)
- * WebSockets to {@code /v1/stream}, each subscribed to {@code --subscriptions} (3) of
- * {@code --tenants} x {@code --series} live series, then publishes {@code --rate} (50) window results
- * per second for {@code --seconds} (60) the way the rollup job does (row, then the publication script),
- * each carrying its publication time as its max. Prints fan-out latency from publication to receipt,
- * deltas delivered per second, and the server's memory per connection (heap after a full GC, and RSS).
+ * WebSocket fan-out, Pulse beside the Socket.IO server a user would pick instead, in one run on one
+ * machine. For each target it starts the server(s), opens {@code --connections} (10,000) sockets with
+ * the same Node load client ({@code bench/fanout/load-client.js}, split over {@code --client-processes}
+ * processes and the {@code --local-addresses} source addresses), subscribes each to
+ * {@code --subscriptions} (3) of {@code --tenants} x {@code --series} series, then publishes
+ * {@code --rate} (50) updates per second for {@code --seconds} (60), each carrying its publication time
+ * as its value. Pulse gets them the way the rollup job sends them (row upsert, then the publication
+ * script) on {@code --instances} (1) serving-api JVMs sharing one Redis; the peer
+ * ({@code bench/fanout/socketio-server.js}) gets a Redis PUBLISH per update and emits it to the room of
+ * the series. Prints, per target, deltas delivered, latency from publication to receipt, the time to
+ * open the connections, the server's resident memory per connection and its CPU, the load client's CPU,
+ * then the ratio of Pulse to the peer; writes all of it as JSON ({@code --output}).
  *
- * <pre>mvn -pl serving-api exec:exec@stream-load -Dbench.args="--connections 10000"</pre>
+ * <pre>mvn -pl serving-api exec:exec@stream-load -Dbench.args="--connections 10000 --rate 250"</pre>
  */
 public final class StreamLoad {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String METRIC = "load";
+    /** How long deltas still in flight when publishing ends are waited for. */
+    private static final int DRAIN_SECONDS = 5;
+    private static final Path FANOUT = Path.of(System.getProperty("pulse.project.dir", ".."), "bench", "fanout");
 
     private StreamLoad() {
+    }
+
+    /** The run's shape, the same for both targets. */
+    private record Shape(int connections, int perConnection, int tenants, int seriesPerTenant, double rate,
+                         int seconds, int clientProcesses, List<String> localAddresses) {
+        long expectedDeltas(long published) {
+            return published * connections * perConnection / ((long) tenants * seriesPerTenant);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = Options.parse(args);
         int connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
-        int perConnection = Integer.parseInt(o.getOrDefault("subscriptions", "3"));
-        int tenants = Integer.parseInt(o.getOrDefault("tenants", "10"));
-        int seriesPerTenant = Integer.parseInt(o.getOrDefault("series", "10"));
-        double rate = Double.parseDouble(o.getOrDefault("rate", "50"));
-        int seconds = Integer.parseInt(o.getOrDefault("seconds", "60"));
+        Shape shape = new Shape(connections, Integer.parseInt(o.getOrDefault("subscriptions", "3")),
+                Integer.parseInt(o.getOrDefault("tenants", "10")), Integer.parseInt(o.getOrDefault("series", "10")),
+                Double.parseDouble(o.getOrDefault("rate", "50")), Integer.parseInt(o.getOrDefault("seconds", "60")),
+                Integer.parseInt(o.getOrDefault("client-processes", "" + (connections + 14_999) / 15_000)),
+                List.of(o.getOrDefault("local-addresses", "127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4").split(",")));
+        int instances = Integer.parseInt(o.getOrDefault("instances", "1"));
         int port = Integer.parseInt(o.getOrDefault("port", "8090"));
+        String targets = o.getOrDefault("targets", "pulse,socketio");
+        Path output = Path.of(o.getOrDefault("output", System.getProperty("pulse.project.dir", "..")
+                + "/bench-results/stream-load.json"));
+        installNodePackages();
+
+        ObjectNode result = JSON.createObjectNode();
+        result.set("machine", JSON.valueToTree(Machine.describe()));
+        ObjectNode settings = result.putObject("settings");
+        settings.put("connections", shape.connections());
+        settings.put("subscriptionsPerConnection", shape.perConnection());
+        settings.put("series", shape.tenants() * shape.seriesPerTenant());
+        settings.put("publicationsPerSecond", shape.rate());
+        settings.put("seconds", shape.seconds());
+        settings.put("pulseInstances", instances);
+        settings.put("clientProcesses", shape.clientProcesses());
+        settings.put("localAddresses", String.join(",", shape.localAddresses()));
+        settings.put("pulseServerHeap", o.getOrDefault("server-heap", "2g"));
+        settings.put("loadClient", "bench/fanout/load-client.js on " + nodeVersion());
+        ObjectNode figures = result.putObject("results");
+        if (targets.contains("pulse")) {
+            figures.set("pulse", runPulse(o, shape, instances, port));
+        }
+        if (targets.contains("socketio")) {
+            figures.set("socketio", runSocketIo(shape, port + instances));
+        }
+        if (figures.has("pulse") && figures.has("socketio")) {
+            ObjectNode ratio = figures.putObject("pulseToSocketIo");
+            ratio.put("deliveredPerSecond", round(figures.get("pulse").get("deliveredPerSecond").asDouble()
+                    / figures.get("socketio").get("deliveredPerSecond").asDouble()));
+            ratio.put("p99Latency", round(figures.get("pulse").get("latencyMs").get("p99").asDouble()
+                    / Math.max(1, figures.get("socketio").get("latencyMs").get("p99").asDouble())));
+            ratio.put("openSeconds", round(figures.get("pulse").get("openSeconds").asDouble()
+                    / figures.get("socketio").get("openSeconds").asDouble()));
+            ratio.put("rssKiBPerConnection", round(figures.get("pulse").get("serverRssKiBPerConnection").asDouble()
+                    / figures.get("socketio").get("serverRssKiBPerConnection").asDouble()));
+        }
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, text);
+        System.out.println(text);
+        System.out.println("written to " + output.toAbsolutePath());
+        IdentityProvider.stopShared();
+    }
+
+    private static ObjectNode runPulse(Map<String, String> o, Shape shape, int instances, int port) throws Exception {
         String jdbcUrl = o.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/pulse_stream_load");
         String namespace = "stream-load-" + System.currentTimeMillis();
         Databases.createIfMissing(jdbcUrl, "postgres", "");
         Migrations.apply(jdbcUrl, "postgres", "");
-
-        Process server = startServer(port, jdbcUrl, namespace, o.getOrDefault("server-heap", "2g"));
+        List<Process> servers = new ArrayList<>();
         try {
-            awaitListening(port);
-            Memory before = Memory.of(server.pid());
-            Clients clients = new Clients(connections / 2_000 + 1);
-            long opening = System.nanoTime();
-            openAll(clients, port, connections, perConnection, tenants, seriesPerTenant);
-            double openSeconds = (System.nanoTime() - opening) / 1e9;
-            Memory after = Memory.of(server.pid());
-            System.out.printf("opened %d connections with %d subscriptions each in %.1f s%n", connections,
-                    perConnection, openSeconds);
-
-            clients.latencies.clear();
-            clients.delivered.reset();
-            long published = publish(jdbcUrl, namespace, tenants, seriesPerTenant, rate, seconds);
-            long drainUntil = System.currentTimeMillis() + 5_000; // deltas still in flight when publishing ends
-            while (System.currentTimeMillis() < drainUntil) {
-                Thread.sleep(100); // a fixed drain window: the count below is what arrived within it
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                servers.add(startServer(port + i, jdbcUrl, namespace, o.getOrDefault("server-heap", "2g"),
+                        o.get("server-jvm-args"), i));
+                urls.add("ws://127.0.0.1:" + (port + i) + "/v1/stream");
             }
-            report(o, connections, perConnection, tenants * seriesPerTenant, rate, seconds, published, openSeconds,
-                    before, after, clients);
+            for (int i = 0; i < instances; i++) {
+                awaitListening(port + i);
+            }
+            Path tokens = Files.createTempFile("stream-load-tokens", ".json");
+            List<String> tokenList = new ArrayList<>();
+            for (int t = 0; t < shape.tenants(); t++) {
+                tokenList.add(IdentityProvider.shared().token("stream-load", "load-" + t, "viewer"));
+            }
+            Files.writeString(tokens, JSON.writeValueAsString(tokenList));
+            return measure(shape, "pulse", urls, List.of("--tokens-file", tokens.toString()), servers,
+                    () -> publishToPulse(jdbcUrl, namespace, shape));
         } finally {
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
-            IdentityProvider.stopShared();
+            for (Process server : servers) {
+                server.destroy();
+                server.waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private static Process startServer(int port, String jdbcUrl, String namespace, String heap) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "io.pulse.serving.Application");
+    private static ObjectNode runSocketIo(Shape shape, int port) throws Exception {
+        String prefix = "stream-load-socketio-" + System.currentTimeMillis();
+        Process server = new ProcessBuilder("node", "socketio-server.js", "--port", "" + port, "--channel-prefix", prefix,
+                "--redis-uri", redisUri()).directory(FANOUT.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            // its first line says it is listening and subscribed to Redis
+            String listening = new BufferedReader(new InputStreamReader(server.getInputStream())).readLine();
+            if (listening == null || !listening.contains("\"listening\"")) {
+                throw new IllegalStateException("the Socket.IO peer did not start: " + listening);
+            }
+            return measure(shape, "socketio", List.of("http://127.0.0.1:" + port), List.of(), List.of(server),
+                    () -> publishToSocketIo(prefix, shape));
+        } finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private interface Publisher {
+        long publish() throws Exception;
+    }
+
+    /**
+     * Opens the connections with the load clients (client process i targets {@code urls[i % n]}), publishes,
+     * waits for the deltas in flight and collects the figures of clients and servers.
+     */
+    private static ObjectNode measure(Shape shape, String target, List<String> urls, List<String> extraArgs,
+                                      List<Process> servers, Publisher publisher) throws Exception {
+        long rssBefore = servers.stream().mapToLong(s -> ProcessStats.rssKiB(s.pid())).sum();
+        List<LoadClient> clients = new ArrayList<>();
+        try {
+            long opening = System.nanoTime();
+            int per = (shape.connections() + shape.clientProcesses() - 1) / shape.clientProcesses();
+            for (int i = 0; i < shape.clientProcesses(); i++) {
+                int offset = i * per;
+                int count = Math.min(per, shape.connections() - offset);
+                List<String> command = new ArrayList<>(List.of("node", "load-client.js", "--target", target,
+                        "--url", urls.get(i % urls.size()), "--connections", "" + count, "--offset", "" + offset,
+                        "--subscriptions", "" + shape.perConnection(), "--tenants", "" + shape.tenants(),
+                        "--series", "" + shape.seriesPerTenant(),
+                        "--local-addresses", String.join(",", shape.localAddresses())));
+                command.addAll(extraArgs);
+                clients.add(new LoadClient(command));
+            }
+            long failed = 0;
+            for (LoadClient client : clients) {
+                failed += client.await("ready").get("failed").asLong();
+            }
+            double openSeconds = (System.nanoTime() - opening) / 1e9;
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " " + target + " connections failed to open; see stderr");
+            }
+            long rssAfter = servers.stream().mapToLong(s -> ProcessStats.rssKiB(s.pid())).sum();
+            for (LoadClient client : clients) {
+                client.send("reset");
+                client.await("reset");
+            }
+            long serverCpuBefore = servers.stream().mapToLong(s -> ProcessStats.cpuTicks(s.pid())).sum();
+            long started = System.nanoTime();
+            long published = publisher.publish();
+            double publishSeconds = (System.nanoTime() - started) / 1e9;
+            long serverCpu = servers.stream().mapToLong(s -> ProcessStats.cpuTicks(s.pid())).sum() - serverCpuBefore;
+            Thread.sleep(DRAIN_SECONDS * 1000L); // a fixed drain window: what counts is what arrived within it
+            return report(shape, target, clients, published, publishSeconds, openSeconds, rssAfter - rssBefore,
+                    serverCpu / 100.0);
+        } finally {
+            for (LoadClient client : clients) {
+                client.quit();
+            }
+        }
+    }
+
+    private static ObjectNode report(Shape shape, String target, List<LoadClient> clients, long published,
+                                     double publishSeconds, double openSeconds, long rssKiB, double serverCpuSeconds)
+            throws Exception {
+        long delivered = 0;
+        double clientCpu = 0;
+        long clientRss = 0;
+        List<JsonNode> reports = new ArrayList<>();
+        for (LoadClient client : clients) {
+            client.send("report");
+            JsonNode report = client.await("report");
+            reports.add(report);
+            delivered += report.get("delivered").asLong();
+            clientCpu += report.get("cpuSecondsSinceReset").asDouble();
+            clientRss += report.get("rssKiB").asLong();
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("publications", published);
+        node.put("deltasDelivered", delivered);
+        node.put("deltasExpected", shape.expectedDeltas(published));
+        node.put("deliveredPerSecond", round(delivered / (double) shape.seconds()));
+        // each client process reports its own percentiles; the worst of them is the run's bound
+        ObjectNode latency = node.putObject("latencyMs");
+        for (String p : List.of("p50", "p95", "p99", "max")) {
+            latency.put(p, reports.stream().mapToDouble(r -> r.get("latencyMs").get(p).asDouble()).max().orElse(-1));
+        }
+        node.put("openSeconds", round(openSeconds));
+        node.put("serverRssKiBPerConnection", round(rssKiB / (double) shape.connections()));
+        node.put("serverCpuCoresWhilePublishing", round(serverCpuSeconds / publishSeconds));
+        node.put("clientCpuCoresWhileReceiving", round(clientCpu / (publishSeconds + DRAIN_SECONDS)));
+        node.put("clientRssKiB", clientRss);
+        System.out.printf("%s: %d of %d deltas (%.0f/s), latency p50 %.0f / p95 %.0f / p99 %.0f / max %.0f ms;"
+                        + " opened in %.1f s; server %.1f KiB RSS per connection, %.2f cores; load client %.2f cores%n", target, delivered,
+                shape.expectedDeltas(published), delivered / (double) shape.seconds(), latency.get("p50").asDouble(),
+                latency.get("p95").asDouble(), latency.get("p99").asDouble(), latency.get("max").asDouble(),
+                openSeconds, rssKiB / (double) shape.connections(), serverCpuSeconds / publishSeconds,
+                clientCpu / (publishSeconds + DRAIN_SECONDS));
+        return node;
+    }
+
+    /** One Node load-client process, driven by lines on its stdin and answering JSON lines on stdout. */
+    private static final class LoadClient {
+        private final Process process;
+        private final BufferedReader answers;
+        private final Writer commands;
+
+        LoadClient(List<String> command) throws Exception {
+            process = new ProcessBuilder(command).directory(FANOUT.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        void send(String command) throws Exception {
+            commands.write(command + "\n");
+            commands.flush();
+        }
+
+        JsonNode await(String event) throws Exception {
+            String line;
+            while ((line = answers.readLine()) != null) {
+                JsonNode answer = JSON.readTree(line);
+                if (answer.path("event").asText().equals(event)) {
+                    return answer;
+                }
+                if (answer.path("event").asText().equals("error")) {
+                    throw new IllegalStateException("load client: " + answer.path("message").asText());
+                }
+            }
+            throw new IllegalStateException("the load client exited before " + event);
+        }
+
+        void quit() throws Exception {
+            if (process.isAlive()) {
+                send("quit");
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private static void installNodePackages() throws Exception {
+        if (!Files.isDirectory(FANOUT.resolve("node_modules"))) {
+            int exit = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(FANOUT.toFile())
+                    .inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("npm ci in " + FANOUT + " failed");
+            }
+        }
+    }
+
+    private static String nodeVersion() throws Exception {
+        Process node = new ProcessBuilder("node", "--version").start();
+        return "Node " + new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    private static String redisUri() {
+        return System.getenv().getOrDefault("PULSE_REDIS_URI", "redis://127.0.0.1:6379");
+    }
+
+    private static Process startServer(int port, String jdbcUrl, String namespace, String heap, String jvmArgs,
+                                       int instance) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap));
+        if (jvmArgs != null) {
+            command.addAll(Arrays.asList(jvmArgs.split(" ")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pulse.serving.Application"));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(Map.of("PULSE_JDBC_URL", jdbcUrl, "MICRONAUT_SERVER_PORT", "" + port,
                 "PULSE_REDIS_NAMESPACE", namespace, "PULSE_STREAM_MAX_SUBSCRIPTIONS_PER_TENANT", "1000000",
                 "PULSE_RATE_LIMIT_ENABLED", "false",
                 "PULSE_OIDC_ISSUER", IdentityProvider.shared().issuer()));
         builder.redirectErrorStream(true).redirectOutput(Path.of(System.getProperty("java.io.tmpdir"),
-                "stream-load-server.log").toFile());
+                "stream-load-server-" + instance + ".log").toFile());
         return builder.start();
     }
 
@@ -120,108 +359,51 @@ public final class StreamLoad {
                 return;
             } catch (java.io.IOException notYet) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the server did not start; see stream-load-server.log");
+                    throw new IllegalStateException("the server did not start; see stream-load-server-*.log");
                 }
                 Thread.sleep(200); // polling a port that is not listening yet
             }
         }
     }
 
-    /** WebSocket clients (one selector thread each) and what all their connections received. */
-    private static final class Clients {
-        final List<HttpClient> http = new ArrayList<>();
-        final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
-        final LongAdder delivered = new LongAdder();
-        final LongAdder snapshots = new LongAdder();
-
-        Clients(int count) {
-            for (int i = 0; i < count; i++) {
-                http.add(HttpClient.newHttpClient());
-            }
-        }
-    }
-
-    private static void openAll(Clients clients, int port, int connections, int perConnection, int tenants,
-                                int seriesPerTenant) throws Exception {
-        String[] tokens = new String[tenants];
-        for (int t = 0; t < tenants; t++) {
-            tokens[t] = IdentityProvider.shared().token("stream-load", "load-" + t, "viewer");
-        }
-        Semaphore opening = new Semaphore(200);
-        URI uri = URI.create("ws://127.0.0.1:" + port + "/v1/stream");
-        List<CompletableFuture<WebSocket>> sockets = new ArrayList<>(connections);
-        for (int c = 0; c < connections; c++) {
-            opening.acquire();
-            int tenant = c % tenants;
-            int connection = c;
-            CompletableFuture<WebSocket> socket = clients.http.get(c % clients.http.size()).newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + tokens[tenant])
-                    .buildAsync(uri, new Receiver(clients))
-                    .thenCompose(ws -> subscribe(ws, connection, perConnection, tenants, seriesPerTenant))
-                    .whenComplete((ws, failure) -> opening.release());
-            sockets.add(socket);
-        }
-        CompletableFuture.allOf(sockets.toArray(new CompletableFuture[0])).get(10, TimeUnit.MINUTES);
-        long expected = (long) connections * perConnection;
-        long deadline = System.currentTimeMillis() + 300_000;
-        while (clients.snapshots.sum() < expected && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100); // waiting for every subscription's snapshot
-        }
-        if (clients.snapshots.sum() < expected) {
-            throw new IllegalStateException("only " + clients.snapshots.sum() + " of " + expected + " snapshots arrived");
-        }
-    }
-
-    private static CompletableFuture<WebSocket> subscribe(WebSocket socket, int connection, int perConnection,
-                                                          int tenants, int seriesPerTenant) {
-        CompletableFuture<WebSocket> sent = CompletableFuture.completedFuture(socket);
-        for (int k = 0; k < perConnection; k++) {
-            int series = (connection / tenants * perConnection + k) % seriesPerTenant;
-            String frame = "{\"type\":\"subscribe\",\"sub\":\"s" + k + "\",\"metric\":\"" + METRIC
-                    + "\",\"aggregate\":\"max\",\"points\":1,\"filters\":[\"series:eq:s" + series + "\"]}";
-            sent = sent.thenCompose(ws -> ws.sendText(frame, true));
-        }
-        return sent;
-    }
-
-    /** Counts snapshots and deltas; a delta's value is its publication time, so receipt minus value is the latency. */
-    private static final class Receiver implements WebSocket.Listener {
-        private final Clients clients;
-        private final StringBuilder partial = new StringBuilder();
-
-        Receiver(Clients clients) {
-            this.clients = clients;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.currentTimeMillis();
-                String frame = partial.toString();
-                partial.setLength(0);
-                if (frame.startsWith("{\"type\":\"snapshot\"")) {
-                    clients.snapshots.increment();
-                } else if (frame.startsWith("{\"type\":\"delta\"")) {
-                    clients.delivered.increment();
-                    int at = frame.lastIndexOf("\"value\":");
-                    int end = frame.indexOf(',', at);
-                    long published = (long) Double.parseDouble(frame.substring(at + 8, end));
-                    clients.latencies.add(new long[] {now - published});
-                }
-            }
-            socket.request(1);
-            return null;
-        }
-    }
-
-    /** Publishes at {@code rate} per second, round robin over the series: row upsert, then the job's script. */
-    private static long publish(String jdbcUrl, String namespace, int tenants, int seriesPerTenant, double rate,
-                                int seconds) throws Exception {
-        RedisKeys keys = new RedisKeys(namespace);
-        RedisClient redis = RedisClient.create(System.getenv().getOrDefault("PULSE_REDIS_URI", "redis://127.0.0.1:6379"));
-        AtomicLong version = new AtomicLong(System.currentTimeMillis() * 1000);
+    /** Calls {@code publication} at {@code rate} per second for {@code seconds}; returns how many it made. */
+    private static long paced(Shape shape, PublicationStep publication) throws Exception {
         long count = 0;
+        long start = System.nanoTime();
+        long intervalNanos = (long) (1e9 / shape.rate());
+        while (System.nanoTime() - start < shape.seconds() * 1_000_000_000L) {
+            long wait = start + count * intervalNanos - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait); // pacing the publication rate
+            }
+            publication.publish(count, "load-" + (count % shape.tenants()),
+                    "s" + (count / shape.tenants() % shape.seriesPerTenant()));
+            count++;
+        }
+        return count;
+    }
+
+    private interface PublicationStep {
+        void publish(long count, String tenant, String series) throws Exception;
+    }
+
+    /** The peer's publication: one PUBLISH of the update, as a Socket.IO application behind Redis would get it. */
+    private static long publishToSocketIo(String prefix, Shape shape) throws Exception {
+        RedisClient redis = RedisClient.create(redisUri());
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return paced(shape, (count, tenant, series) -> connection.sync().publish(prefix + ":" + tenant,
+                    "{\"tenant\":\"" + tenant + "\",\"series\":\"" + series + "\",\"value\":"
+                            + System.currentTimeMillis() + "}"));
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    /** Pulse's publication, as the rollup job makes it: the row upsert, then the publication script. */
+    private static long publishToPulse(String jdbcUrl, String namespace, Shape shape) throws Exception {
+        RedisKeys keys = new RedisKeys(namespace);
+        RedisClient redis = RedisClient.create(redisUri());
+        AtomicLong version = new AtomicLong(System.currentTimeMillis() * 1000);
         try (StatefulRedisConnection<String, String> connection = redis.connect();
              Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
              PreparedStatement upsert = db.prepareStatement("INSERT INTO rollup_10s (tenant, metric, series, dimensions,"
@@ -231,16 +413,8 @@ public final class StreamLoad {
                      + " sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max,"
                      + " quantile_sketch = EXCLUDED.quantile_sketch, distinct_sketch = EXCLUDED.distinct_sketch")) {
             String script = connection.sync().scriptLoad(RollupPublication.SCRIPT);
-            long start = System.nanoTime();
-            long intervalNanos = (long) (1e9 / rate);
-            while (System.nanoTime() - start < seconds * 1_000_000_000L) {
-                long due = start + count * intervalNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait); // pacing the publication rate
-                }
-                String tenant = "load-" + (count % tenants);
-                SeriesKey key = SeriesKey.of(tenant, METRIC, Map.of("series", "s" + (count / tenants % seriesPerTenant)));
+            return paced(shape, (count, tenant, series) -> {
+                SeriesKey key = SeriesKey.of(tenant, METRIC, Map.of("series", series));
                 long now = System.currentTimeMillis();
                 RollupAggregate aggregate = new RollupAggregate();
                 aggregate.add(now, "u");
@@ -264,58 +438,37 @@ public final class StreamLoad {
                 connection.sync().evalsha(script, ScriptOutputType.VALUE,
                         RollupPublication.keys(keys.history(key, Granularity.TEN_SECONDS), keys.stream(tenant, METRIC)),
                         RollupPublication.args(v, json, 10, 600, 10_000, keys.channel(tenant, METRIC)));
-                count++;
-            }
+            });
         } finally {
             redis.shutdown();
         }
-        return count;
     }
 
-    private static void report(Map<String, String> o, int connections, int perConnection, int series, double rate,
-                               int seconds, long published, double openSeconds, Memory before, Memory after,
-                               Clients clients) throws Exception {
-        long[] latencies = clients.latencies.stream().mapToLong(l -> l[0]).sorted().toArray();
-        long expected = published * connections * perConnection / series;
-        System.out.println("machine: " + Machine.describe() + "; server JVM -Xmx" + o.getOrDefault("server-heap", "2g")
-                + ", load client, PostgreSQL and Redis on the same machine");
-        System.out.printf("setup: %d connections x %d subscriptions over %d series; %d publications in %d s (%.0f/s)%n",
-                connections, perConnection, series, published, seconds, rate);
-        System.out.printf("delivered %d deltas (%d expected without conflation), %.0f deltas/s%n",
-                clients.delivered.sum(), expected, clients.delivered.sum() / (double) seconds);
-        System.out.printf("fan-out latency publication -> receipt: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
-                latencies.length == 0 ? -1 : latencies[latencies.length - 1]);
-        System.out.printf("server memory per connection: heap %.1f KiB (after full GC), RSS %.1f KiB;"
-                        + " heap %d -> %d MiB, RSS %d -> %d MiB; opened in %.1f s%n",
-                (after.heapKiB - before.heapKiB) / (double) connections, (after.rssKiB - before.rssKiB) / (double) connections,
-                before.heapKiB / 1024, after.heapKiB / 1024, before.rssKiB / 1024, after.rssKiB / 1024, openSeconds);
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
     }
 
-    private static long percentile(long[] sorted, double p) {
-        return sorted.length == 0 ? -1 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
-    }
-
-    /** A JVM's heap in use after a full GC (jcmd) and its resident set (/proc). */
-    private record Memory(long heapKiB, long rssKiB) {
-        static Memory of(long pid) throws Exception {
-            jcmd(pid, "GC.run");
-            String heap = jcmd(pid, "GC.heap_info");
-            long used = Arrays.stream(heap.split("\n")).filter(l -> l.contains("used"))
-                    .map(l -> l.replaceAll(".*used (\\d+)K.*", "$1")).filter(s -> s.matches("\\d+"))
-                    .mapToLong(Long::parseLong).findFirst().orElse(-1);
-            long rss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                    .findFirst().orElse(-1);
-            return new Memory(used, rss);
+    /** A process's resident memory and CPU time, from /proc. */
+    private static final class ProcessStats {
+        static long rssKiB(long pid) {
+            try {
+                return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                        .filter(l -> l.startsWith("VmRSS")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                        .findFirst().orElse(-1);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
-        private static String jcmd(long pid, String command) throws Exception {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    "" + pid, command).redirectErrorStream(true).start();
-            String output = new String(jcmd.getInputStream().readAllBytes());
-            jcmd.waitFor(60, TimeUnit.SECONDS);
-            return output;
+        /** User plus system time in ticks of 1/100 s. */
+        static long cpuTicks(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }
