@@ -3,6 +3,8 @@ package io.pulse.serving.stream;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.serving.query.QueryEngine;
+import io.pulse.serving.query.SeriesQuery;
+import io.pulse.serving.query.SeriesResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,13 +16,15 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One live spec of one tenant on this instance, shared by all its subscribers. A publication that
- * matches marks its group's bucket changed; shortly after (so a checkpoint's burst becomes one delta) the
- * changed points are recomputed from the stored rows and handed to every subscriber.
+ * matches marks its group's bucket changed; the changed points are recomputed from the stored rows and
+ * handed to every subscriber at once, or at the end of the batch window when the query recomputed less
+ * than a window ago ({@link BatchWindow}), so a checkpoint's burst becomes at most two deltas.
  */
 final class LiveQuery implements Consumer<RollupPublication> {
 
@@ -31,20 +35,28 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private final LiveSpec spec;
     private final QueryEngine engine;
     private final ScheduledExecutorService executor;
-    private final long batchMillis;
+    private final BatchWindow batchWindow;
+    private final LongSupplier clock;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private Map<LiveChange.Point, StreamId> changed = new HashMap<>();
     private StreamId seen;
     private boolean flushScheduled;
+    /** Guards the last snapshot; held while one is read, so subscribers arriving together wait for one query. */
+    private final Object snapshotLock = new Object();
+    private Snapshot lastSnapshot;
+
+    /** A snapshot's rows as read when the metric's stream ended at {@code tail}. */
+    private record Snapshot(SeriesQuery query, StreamId tail, SeriesResult result) { }
 
     LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis,
-              StreamId seen) {
+              LongSupplier clock, StreamId seen) {
         this.seen = seen;
         this.tenant = tenant;
         this.spec = spec;
         this.engine = engine;
         this.executor = executor;
-        this.batchMillis = batchMillis;
+        this.batchWindow = new BatchWindow(batchMillis);
+        this.clock = clock;
     }
 
     /**
@@ -83,6 +95,24 @@ final class LiveQuery implements Consumer<RollupPublication> {
         }
     }
 
+    /**
+     * The rows of {@code query} for a subscriber whose first frame covers the stream up to {@code tail}.
+     * Rows are written before their publication enters the stream, so a result read when the stream
+     * ended at {@code tail} holds every change up to it, and anything it lacks comes after {@code tail}
+     * and reaches the subscriber as a delta: the same result serves every subscriber of the same buckets
+     * until the stream moves on. Thousands of sockets opening on a few series cost a few queries.
+     */
+    SeriesResult snapshot(SeriesQuery query, StreamId tail) {
+        synchronized (snapshotLock) {
+            Snapshot last = lastSnapshot;
+            if (last == null || !last.query().equals(query) || !last.tail().equals(tail)) {
+                last = new Snapshot(query, tail, engine.series(tenant, query));
+                lastSnapshot = last;
+            }
+            return last.result();
+        }
+    }
+
     void add(Subscriber subscriber) {
         subscribers.add(subscriber);
     }
@@ -103,7 +133,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         synchronized (this) {
             seen = StreamId.max(seen, id);
             if (matches(publication)) {
-                markChanged(Map.of(point(publication), id), batchMillis);
+                markChanged(Map.of(point(publication), id), batchWindow.delayMillis(clock.getAsLong()));
             }
         }
     }
@@ -119,7 +149,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
      */
     synchronized void catchUp(Map<LiveChange.Point, StreamId> missed, StreamId upTo) {
         seen = StreamId.max(seen, upTo);
-        markChanged(missed, batchMillis);
+        markChanged(missed, batchWindow.delayMillis(clock.getAsLong()));
     }
 
     private void markChanged(Map<LiveChange.Point, StreamId> points, long delayMillis) {
@@ -143,6 +173,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
             points = changed;
             changed = new HashMap<>();
             flushScheduled = false;
+            batchWindow.flushed(clock.getAsLong());
         }
         LiveChanges changes;
         try {

@@ -13,7 +13,6 @@ import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.contracts.rollup.RollupUpdate;
 import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
-import io.pulse.serving.query.SeriesResult;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -137,8 +136,7 @@ public class LiveStreams implements AutoCloseable {
             String stream = keys.stream(tenant, spec.metric());
             StreamId tail = tail(stream);
             if (resume == null) {
-                SeriesResult history = engine.series(tenant, lastBuckets(spec, points, Instant.now()));
-                listener.snapshot(tail, history);
+                listener.snapshot(tail, query.snapshot(lastBuckets(spec, points, Instant.now()), tail));
             } else {
                 requireContinuity(stream, resume.cursor());
                 listener.replay(tail, query.recompute(changedBetween(stream, resume.cursor(), tail, query)));
@@ -166,7 +164,7 @@ public class LiveStreams implements AutoCloseable {
         if (shared == null) {
             // publications from here on reach the query; older entries are covered by each subscriber's first frame
             LiveQuery query = new LiveQuery(key.tenant(), key.spec(), engine, executor, settings.batchMillis(),
-                    tail(keys.stream(key.tenant(), key.spec().metric())));
+                    System::currentTimeMillis, tail(keys.stream(key.tenant(), key.spec().metric())));
             shared = new Shared(query, channels.listen(keys.channel(key.tenant(), key.spec().metric()), query));
             queries.put(key, shared);
         }

@@ -153,6 +153,27 @@ class StreamIT {
         }
     }
 
+    /** Subscribers of the same buckets share one read of the rows, but only until the stream moves on. */
+    @Test
+    void aSnapshotTakenAfterAPublicationHoldsItThoughEarlierSubscribersSharedOne() throws Exception {
+        rows.write(Granularity.TEN_SECONDS, "acme", "baskets", Map.of(), bucket(0), new double[] {1}, 1);
+        String before = "time=" + bucket(0).toEpochMilli() + ", value=1.0";
+        try (StreamClient early = connect(acme); StreamClient alsoEarly = connect(acme)) {
+            early.send(subscribe("a", "baskets"));
+            assertThat(early.next().toString()).contains(before);
+            alsoEarly.send(subscribe("b", "baskets"));
+            assertThat(alsoEarly.next().toString()).contains(before);
+
+            publisher.publish(Granularity.TEN_SECONDS, "acme", "baskets", Map.of(), bucket(1), 1, 2, 3);
+            assertThat(early.next()).containsEntry("type", "delta");
+            try (StreamClient late = connect(acme)) {
+                late.send(subscribe("c", "baskets"));
+                assertThat(late.next().toString()).contains(before)
+                        .contains("time=" + bucket(1).toEpochMilli() + ", value=3.0");
+            }
+        }
+    }
+
     @Test
     void aReconnectingClientResumesWithExactlyTheUpdatesItMissed() throws Exception {
         Map<String, Object> lastSeen;
