@@ -44,7 +44,8 @@ class GraphQLIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start("pulse_graphql", Map.of("pulse.redis.namespace", NAMESPACE));
+        server = TestServer.start("pulse_graphql", Map.of("pulse.redis.namespace", NAMESPACE,
+                "micronaut.server.read-idle-timeout", "2s"));
         http = server.http();
         sockets = server.server().getApplicationContext().createBean(WebSocketClient.class, server.server().getURL());
         acme = server.token("alice", "acme", "admin");
@@ -182,6 +183,24 @@ class GraphQLIT {
             assertThat(stream.next()).containsEntry("cursor", next);
             graphql.send(Map.of("type", "subscribe", "id", "after", "payload", Map.of("query", "{ metrics { name } }")));
             assertThat(graphql.next()).containsEntry("type", "next").containsEntry("id", "after");
+        }
+    }
+
+    /** A subscriber sends nothing after subscribing; like /v1/stream, the socket outlives the read-idle timeout. */
+    @Test
+    void aSubscriptionThatOnlyListensOutlivesTheReadIdleTimeout() throws Exception {
+        try (LivePublisher publisher = new LivePublisher(rows, NAMESPACE);
+             GraphQLWsClient graphql = GraphQLWsClient.connect(sockets, server.server().getURI(), acme)) {
+            graphql.send(Map.of("type", "connection_init"));
+            assertThat(graphql.next()).containsEntry("type", "connection_ack");
+            graphql.send(Map.of("type", "subscribe", "id", "quiet", "payload", Map.of("query",
+                    "subscription { liveSeries(metric: \"visits\") { kind cursor } }")));
+            assertThat(graphql.next()).containsEntry("type", "next");
+            graphql.poll(Duration.ofSeconds(4)); // twice the read-idle timeout without a frame from the client
+            assertThat(graphql.closeReason()).isNull();
+            String id = publisher.publish(Granularity.TEN_SECONDS, "acme", "visits", Map.of(),
+                    Instant.now().truncatedTo(ChronoUnit.MINUTES), 1);
+            assertThat((String) at(graphql.next(), "payload", "data", "liveSeries", "cursor")).isEqualTo(id);
         }
     }
 

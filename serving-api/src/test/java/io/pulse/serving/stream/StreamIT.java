@@ -58,7 +58,7 @@ class StreamIT {
         Map<String, Object> properties = Map.of("pulse.redis.namespace", NAMESPACE,
                 "pulse.stream.max-subscriptions-per-connection", 3, "pulse.stream.heartbeat-seconds", 1,
                 "pulse.stream.batch-millis", 20, "pulse.stream.max-subscriptions-per-tenant", 6,
-                "pulse.stream.catch-up-seconds", 1);
+                "pulse.stream.catch-up-seconds", 1, "micronaut.server.read-idle-timeout", "2s");
         first = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         second = ApplicationContext.run(EmbeddedServer.class, ServingProperties.forDatabase(url, properties));
         firstClient = first.getApplicationContext().createBean(WebSocketClient.class, first.getURL());
@@ -393,6 +393,24 @@ class StreamIT {
         try (StreamClient client = connect(acme)) {
             Map<String, Object> frame = client.poll(Duration.ofSeconds(5));
             assertThat(frame).isNotNull().containsEntry("type", "heartbeat").containsKey("time");
+        }
+    }
+
+    /** A client that only listens sends nothing after subscribing: the server must not take it for gone. */
+    @Test
+    void aClientThatOnlyListensStaysConnectedPastTheReadIdleTimeout() throws Exception {
+        try (StreamClient client = connect(acme)) {
+            client.send(subscribe("quiet", "pageviews"));
+            assertThat(client.next()).containsEntry("type", "snapshot");
+            long heartbeats = 0;
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos(); System.nanoTime() < deadline; ) {
+                Map<String, Object> frame = client.poll(Duration.ofSeconds(2)); // past the 2 s read-idle timeout
+                assertThat(client.closeReason()).isNull();
+                heartbeats += frame != null && "heartbeat".equals(frame.get("type")) ? 1 : 0;
+            }
+            assertThat(heartbeats).isGreaterThanOrEqualTo(3);
+            String id = publisher.publish(Granularity.TEN_SECONDS, "acme", "pageviews", Map.of(), bucket(3), 1);
+            assertThat(client.next()).containsEntry("type", "delta").containsEntry("cursor", id);
         }
     }
 
