@@ -16,15 +16,13 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One live spec of one tenant on this instance, shared by all its subscribers. A publication that
- * matches marks its group's bucket changed; the changed points are recomputed from the stored rows and
- * handed to every subscriber at once, or at the end of the batch window when the query recomputed less
- * than a window ago ({@link BatchWindow}), so a checkpoint's burst becomes at most two deltas.
+ * matches marks its group's bucket changed; shortly after (so a checkpoint's burst becomes one delta) the
+ * changed points are recomputed from the stored rows and handed to every subscriber.
  */
 final class LiveQuery implements Consumer<RollupPublication> {
 
@@ -35,8 +33,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private final LiveSpec spec;
     private final QueryEngine engine;
     private final ScheduledExecutorService executor;
-    private final BatchWindow batchWindow;
-    private final LongSupplier clock;
+    private final long batchMillis;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private Map<LiveChange.Point, StreamId> changed = new HashMap<>();
     private StreamId seen;
@@ -49,14 +46,13 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private record Snapshot(SeriesQuery query, StreamId tail, SeriesResult result) { }
 
     LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis,
-              LongSupplier clock, StreamId seen) {
+              StreamId seen) {
         this.seen = seen;
         this.tenant = tenant;
         this.spec = spec;
         this.engine = engine;
         this.executor = executor;
-        this.batchWindow = new BatchWindow(batchMillis);
-        this.clock = clock;
+        this.batchMillis = batchMillis;
     }
 
     /**
@@ -133,7 +129,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         synchronized (this) {
             seen = StreamId.max(seen, id);
             if (matches(publication)) {
-                markChanged(Map.of(point(publication), id), batchWindow.delayMillis(clock.getAsLong()));
+                markChanged(Map.of(point(publication), id), batchMillis);
             }
         }
     }
@@ -149,7 +145,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
      */
     synchronized void catchUp(Map<LiveChange.Point, StreamId> missed, StreamId upTo) {
         seen = StreamId.max(seen, upTo);
-        markChanged(missed, batchWindow.delayMillis(clock.getAsLong()));
+        markChanged(missed, batchMillis);
     }
 
     private void markChanged(Map<LiveChange.Point, StreamId> points, long delayMillis) {
@@ -173,7 +169,6 @@ final class LiveQuery implements Consumer<RollupPublication> {
             points = changed;
             changed = new HashMap<>();
             flushScheduled = false;
-            batchWindow.flushed(clock.getAsLong());
         }
         LiveChanges changes;
         try {

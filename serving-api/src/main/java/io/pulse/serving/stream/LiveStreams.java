@@ -164,7 +164,7 @@ public class LiveStreams implements AutoCloseable {
         if (shared == null) {
             // publications from here on reach the query; older entries are covered by each subscriber's first frame
             LiveQuery query = new LiveQuery(key.tenant(), key.spec(), engine, executor, settings.batchMillis(),
-                    System::currentTimeMillis, tail(keys.stream(key.tenant(), key.spec().metric())));
+                    tail(keys.stream(key.tenant(), key.spec().metric())));
             shared = new Shared(query, channels.listen(keys.channel(key.tenant(), key.spec().metric()), query));
             queries.put(key, shared);
         }

@@ -12,7 +12,7 @@ import jakarta.validation.constraints.Positive;
  * @param maxSubscriptionsPerTenant  subscriptions one tenant may hold on one server instance
  * @param bufferFrames               frames waiting for a slow client before its deltas are conflated
  * @param slowCloseSeconds           a client whose buffer stays full this long is closed (code 4008)
- * @param batchMillis                publications arriving this close after a recomputation are sent as one delta
+ * @param batchMillis                publications arriving this close together are sent as one delta
  * @param snapshotPoints             buckets in the snapshot when a subscription does not ask
  * @param catchUpSeconds             how often live queries read their stream for publications they missed
  */
