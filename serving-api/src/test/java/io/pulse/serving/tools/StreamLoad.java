@@ -187,7 +187,9 @@ public final class StreamLoad {
      */
     private static ObjectNode measure(Shape shape, String target, List<String> urls, List<String> extraArgs,
                                       List<Process> servers, Publisher publisher) throws Exception {
+        boolean jvm = target.equals("pulse");
         long rssBefore = servers.stream().mapToLong(s -> ProcessStats.rssKiB(s.pid())).sum();
+        long heapBefore = jvm ? servers.stream().mapToLong(s -> ProcessStats.heapAfterGcKiB(s.pid())).sum() : 0;
         List<LoadClient> clients = new ArrayList<>();
         try {
             long opening = System.nanoTime();
@@ -212,6 +214,8 @@ public final class StreamLoad {
                 throw new IllegalStateException(failed + " " + target + " connections failed to open; see stderr");
             }
             long rssAfter = servers.stream().mapToLong(s -> ProcessStats.rssKiB(s.pid())).sum();
+            // a JVM's RSS follows how far its heap grew, not what the connections hold: the heap after a full GC does
+            long heapAfter = jvm ? servers.stream().mapToLong(s -> ProcessStats.heapAfterGcKiB(s.pid())).sum() : 0;
             for (LoadClient client : clients) {
                 client.send("reset");
                 client.await("reset");
@@ -222,8 +226,14 @@ public final class StreamLoad {
             double publishSeconds = (System.nanoTime() - started) / 1e9;
             long serverCpu = servers.stream().mapToLong(s -> ProcessStats.cpuTicks(s.pid())).sum() - serverCpuBefore;
             Thread.sleep(DRAIN_SECONDS * 1000L); // a fixed drain window: what counts is what arrived within it
-            return report(shape, target, clients, published, publishSeconds, openSeconds, rssAfter - rssBefore,
-                    serverCpu / 100.0);
+            ObjectNode figures = report(shape, target, clients, published, publishSeconds, openSeconds,
+                    rssAfter - rssBefore, serverCpu / 100.0);
+            if (jvm) {
+                figures.put("serverHeapKiBPerConnectionAfterFullGc", round((heapAfter - heapBefore) / (double) shape.connections()));
+                System.out.printf("%s: server heap after a full GC %.1f KiB per connection%n", target,
+                        (heapAfter - heapBefore) / (double) shape.connections());
+            }
+            return figures;
         } finally {
             for (LoadClient client : clients) {
                 client.quit();
@@ -457,6 +467,29 @@ public final class StreamLoad {
                         .findFirst().orElse(-1);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Heap in use after a full GC, from {@code jcmd} ({@code GC.run}, then {@code GC.heap_info}). */
+        static long heapAfterGcKiB(long pid) {
+            jcmd(pid, "GC.run");
+            return Arrays.stream(jcmd(pid, "GC.heap_info").split("\n")).filter(l -> l.contains("used"))
+                    .map(l -> l.replaceAll(".*used (\\d+)K.*", "$1")).filter(t -> t.matches("\\d+"))
+                    .mapToLong(Long::parseLong).findFirst().orElseThrow();
+        }
+
+        private static String jcmd(long pid, String command) {
+            try {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        "" + pid, command).redirectErrorStream(true).start();
+                String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                jcmd.waitFor(60, TimeUnit.SECONDS);
+                return output;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
 
