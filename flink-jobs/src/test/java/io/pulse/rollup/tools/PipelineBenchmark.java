@@ -12,6 +12,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.pulse.contracts.event.Event;
 import io.pulse.contracts.event.EventJson;
 import io.pulse.contracts.testing.Machine;
+import io.pulse.contracts.testing.ProcessStats;
 import io.pulse.rollup.RollupJob;
 import io.pulse.rollup.RollupJobConfig;
 import java.io.IOException;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -304,28 +304,10 @@ public final class PipelineBenchmark {
 
     /** CPU ticks (1/100 s) used so far by each component's processes, from /proc. */
     private static Map<String, Long> cpuTicks() throws IOException {
-        Map<String, Long> ticks = new HashMap<>();
         long self = ProcessHandle.current().pid();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                String stat;
-                try {
-                    stat = Files.readString(process.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                String component = Long.parseLong(process.getFileName().toString()) == self ? "flink-job+publisher (jvm)"
-                        : name.startsWith("postgres") ? "postgresql"
-                        : name.equals("beam.smp") ? "rabbitmq"
-                        : name.startsWith("redis-server") ? "redis" : null;
-                if (component != null) {
-                    ticks.merge(component, used, Long::sum);
-                }
-            }
-        }
-        return ticks;
+        return ProcessStats.cpuTicksByComponent((pid, name) -> pid == self ? "flink-job+publisher (jvm)"
+                : name.startsWith("postgres") ? "postgresql"
+                : name.equals("beam.smp") ? "rabbitmq"
+                : name.startsWith("redis-server") ? "redis" : null);
     }
 }

@@ -165,7 +165,8 @@ public class QueryEngine {
                 .orElseThrow(() -> new QueryException("range too large: at most " + limits.maxPoints() + " hours"));
     }
 
-    private static PreparedStatement prepare(Connection connection, String tenant, SeriesQuery query, Granularity step)
+    /** The statement a query runs; public so that the API benchmark can run the same SQL through pgbench. */
+    public static PreparedStatement prepare(Connection connection, String tenant, SeriesQuery query, Granularity step)
             throws SQLException {
         boolean merged = mergedInDatabase(query);
         StringBuilder sql = new StringBuilder();

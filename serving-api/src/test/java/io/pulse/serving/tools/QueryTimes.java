@@ -1,25 +1,20 @@
 package io.pulse.serving.tools;
 
 import io.micronaut.context.ApplicationContext;
-import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.Machine;
-import io.pulse.serving.query.Aggregate;
-import io.pulse.serving.query.DimensionFilter;
 import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Database time of the Locust mix's query shapes, without HTTP or cache: for each shape, {@code --runs}
+ * Database time of the dashboard mix's series panels ({@link DashboardMix}), without HTTP or cache: for each shape, {@code --runs}
  * (200) executions of its SQL with the rows fetched and their sketches decoded ("db"), and the engine's
  * whole answer including the sketch merges ("engine"). Prints p50/p95/p99 in ms.
  */
@@ -40,36 +35,24 @@ public final class QueryTimes {
             QueryEngine engine = context.getBean(QueryEngine.class);
             SplittableRandom random = new SplittableRandom(1);
             Map<String, Function<Instant, SeriesQuery>> shapes = new LinkedHashMap<>();
-            shapes.put("1h/10s p95 by region", now -> query(random, now, Duration.ofHours(1), Granularity.TEN_SECONDS,
-                    Aggregate.P95, List.of("region"), List.of(), 0));
-            shapes.put("6h/1m mean, one region", now -> query(random, now, Duration.ofHours(6), Granularity.ONE_MINUTE,
-                    Aggregate.MEAN, List.of(), List.of(new DimensionFilter("region", DimensionFilter.Operator.EQUALS,
-                            List.of(BenchHistory.REGIONS.get(random.nextInt(BenchHistory.REGIONS.size()))))), 0));
-            shapes.put("7d/1h p99 top-10 services", now -> query(random, now, Duration.ofDays(7), Granularity.ONE_HOUR,
-                    Aggregate.P99, List.of("service"), List.of(), 10));
-            shapes.put("30d/1h count", now -> query(random, now, Duration.ofDays(30), Granularity.ONE_HOUR,
-                    Aggregate.COUNT, List.of(), List.of(), 0));
-            shapes.put("1h/1m p99 by region", now -> query(random, now, Duration.ofHours(1), Granularity.ONE_MINUTE,
-                    Aggregate.P99, List.of("region"), List.of(), 0));
+            for (DashboardMix.Panel panel : DashboardMix.PANELS) {
+                if (panel.call().make(random, Instant.now()).query() != null) {
+                    shapes.put(panel.name(), now -> panel.call().make(random, now).query());
+                }
+            }
             System.out.println("machine: " + Machine.describe());
-            System.out.printf("%-28s %8s %8s %8s   %8s %8s %8s  (ms, %d runs each, after %d warm-up)%n", "shape",
+            System.out.printf("%-40s %8s %8s %8s   %8s %8s %8s  (ms, %d runs each, after %d warm-up)%n", "shape",
                     "db p50", "db p95", "db p99", "eng p50", "eng p95", "eng p99", runs, runs / 4);
             for (Map.Entry<String, Function<Instant, SeriesQuery>> shape : shapes.entrySet()) {
                 measure(engine, shape.getValue(), runs / 4);
                 double[][] times = measure(engine, shape.getValue(), runs);
-                System.out.printf("%-28s %8.2f %8.2f %8.2f   %8.2f %8.2f %8.2f%n", shape.getKey(),
+                System.out.printf("%-40s %8.2f %8.2f %8.2f   %8.2f %8.2f %8.2f%n", shape.getKey(),
                         percentile(times[0], 50), percentile(times[0], 95), percentile(times[0], 99),
                         percentile(times[1], 50), percentile(times[1], 95), percentile(times[1], 99));
             }
         } finally {
             IdentityProvider.stopShared();
         }
-    }
-
-    private static SeriesQuery query(SplittableRandom random, Instant now, Duration range, Granularity step,
-                                     Aggregate aggregate, List<String> groupBy, List<DimensionFilter> filters, int limit) {
-        String metric = BenchHistory.METRICS.get(random.nextInt(BenchHistory.METRICS.size()));
-        return new SeriesQuery(metric, now.minus(range), now, step, aggregate, groupBy, filters, limit);
     }
 
     /** Per run: [0] rows fetched and decoded, [1] the engine's whole answer; in ms. */

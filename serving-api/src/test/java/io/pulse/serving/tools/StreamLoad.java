@@ -17,12 +17,11 @@ import io.pulse.contracts.schema.Migrations;
 import io.pulse.contracts.testing.Databases;
 import io.pulse.contracts.testing.IdentityProvider;
 import io.pulse.contracts.testing.Machine;
+import io.pulse.contracts.testing.ProcessStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +83,7 @@ public final class StreamLoad {
         String targets = o.getOrDefault("targets", "pulse,socketio");
         Path output = Path.of(o.getOrDefault("output", System.getProperty("pulse.project.dir", "..")
                 + "/bench-results/stream-load.json"));
-        installNodePackages();
+        NodeClients.install(FANOUT);
 
         ObjectNode result = JSON.createObjectNode();
         result.set("machine", JSON.valueToTree(Machine.describe()));
@@ -99,7 +97,7 @@ public final class StreamLoad {
         settings.put("clientProcesses", shape.clientProcesses());
         settings.put("localAddresses", String.join(",", shape.localAddresses()));
         settings.put("pulseServerHeap", o.getOrDefault("server-heap", "2g"));
-        settings.put("loadClient", "bench/fanout/load-client.js on " + nodeVersion());
+        settings.put("loadClient", "bench/fanout/load-client.js on " + NodeClients.nodeVersion());
         ObjectNode figures = result.putObject("results");
         if (targets.contains("pulse")) {
             figures.set("pulse", runPulse(o, shape, instances, port));
@@ -135,12 +133,14 @@ public final class StreamLoad {
         try {
             List<String> urls = new ArrayList<>();
             for (int i = 0; i < instances; i++) {
-                servers.add(startServer(port + i, jdbcUrl, namespace, o.getOrDefault("server-heap", "2g"),
-                        o.get("server-jvm-args"), i));
+                servers.add(BenchServer.start(port + i, jdbcUrl, o.getOrDefault("server-heap", "2g"),
+                        o.get("server-jvm-args"), Map.of("PULSE_REDIS_NAMESPACE", namespace,
+                                "PULSE_STREAM_MAX_SUBSCRIPTIONS_PER_TENANT", "1000000", "PULSE_RATE_LIMIT_ENABLED", "false"),
+                        "stream-load-server-" + i));
                 urls.add("ws://127.0.0.1:" + (port + i) + "/v1/stream");
             }
             for (int i = 0; i < instances; i++) {
-                awaitListening(port + i);
+                BenchServer.awaitListening(port + i);
             }
             Path tokens = Files.createTempFile("stream-load-tokens", ".json");
             List<String> tokenList = new ArrayList<>();
@@ -152,8 +152,7 @@ public final class StreamLoad {
                     () -> publishToPulse(jdbcUrl, namespace, shape));
         } finally {
             for (Process server : servers) {
-                server.destroy();
-                server.waitFor(30, TimeUnit.SECONDS);
+                BenchServer.stop(server);
             }
         }
     }
@@ -322,58 +321,8 @@ public final class StreamLoad {
         }
     }
 
-    private static void installNodePackages() throws Exception {
-        if (!Files.isDirectory(FANOUT.resolve("node_modules"))) {
-            int exit = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(FANOUT.toFile())
-                    .inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("npm ci in " + FANOUT + " failed");
-            }
-        }
-    }
-
-    private static String nodeVersion() throws Exception {
-        Process node = new ProcessBuilder("node", "--version").start();
-        return "Node " + new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    }
-
     private static String redisUri() {
         return System.getenv().getOrDefault("PULSE_REDIS_URI", "redis://127.0.0.1:6379");
-    }
-
-    private static Process startServer(int port, String jdbcUrl, String namespace, String heap, String jvmArgs,
-                                       int instance) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap));
-        if (jvmArgs != null) {
-            command.addAll(Arrays.asList(jvmArgs.split(" ")));
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.pulse.serving.Application"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(Map.of("PULSE_JDBC_URL", jdbcUrl, "MICRONAUT_SERVER_PORT", "" + port,
-                "PULSE_REDIS_NAMESPACE", namespace, "PULSE_STREAM_MAX_SUBSCRIPTIONS_PER_TENANT", "1000000",
-                "PULSE_RATE_LIMIT_ENABLED", "false",
-                "PULSE_OIDC_ISSUER", IdentityProvider.shared().issuer()));
-        builder.redirectErrorStream(true).redirectOutput(Path.of(System.getProperty("java.io.tmpdir"),
-                "stream-load-server-" + instance + ".log").toFile());
-        return builder.start();
-    }
-
-    private static void awaitListening(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (true) {
-            try {
-                http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/openapi/pulse-v2.yml")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.io.IOException notYet) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("the server did not start; see stream-load-server-*.log");
-                }
-                Thread.sleep(200); // polling a port that is not listening yet
-            }
-        }
     }
 
     /** Calls {@code publication} at {@code rate} per second for {@code seconds}; returns how many it made. */
@@ -456,52 +405,5 @@ public final class StreamLoad {
 
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
-    }
-
-    /** A process's resident memory and CPU time, from /proc. */
-    private static final class ProcessStats {
-        static long rssKiB(long pid) {
-            try {
-                return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                        .filter(l -> l.startsWith("VmRSS")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                        .findFirst().orElse(-1);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        /** Heap in use after a full GC, from {@code jcmd} ({@code GC.run}, then {@code GC.heap_info}). */
-        static long heapAfterGcKiB(long pid) {
-            jcmd(pid, "GC.run");
-            return Arrays.stream(jcmd(pid, "GC.heap_info").split("\n")).filter(l -> l.contains("used"))
-                    .map(l -> l.replaceAll(".*used (\\d+)K.*", "$1")).filter(t -> t.matches("\\d+"))
-                    .mapToLong(Long::parseLong).findFirst().orElseThrow();
-        }
-
-        private static String jcmd(long pid, String command) {
-            try {
-                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                        "" + pid, command).redirectErrorStream(true).start();
-                String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                jcmd.waitFor(60, TimeUnit.SECONDS);
-                return output;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** User plus system time in ticks of 1/100 s. */
-        static long cpuTicks(long pid) {
-            try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 }
