@@ -43,7 +43,7 @@ class SettingsIT {
     void defaultsAreTheDocumentedOnes() {
         try (ApplicationContext context = run(Map.of())) {
             assertThat(context.getBean(QueryLimits.class)).isEqualTo(new QueryLimits(1000, 100));
-            assertThat(context.getBean(CacheSettings.class)).isEqualTo(new CacheSettings(86_400, 30, 90, 60));
+            assertThat(context.getBean(CacheSettings.class)).isEqualTo(new CacheSettings(86_400, 30, 90, 60, 64));
             assertThat(context.getBean(StreamSettings.class)).isEqualTo(new StreamSettings(15, 20, 20_000, 64, 10, 50, 60, 5));
             assertThat(context.getBean(GraphQLSettings.class)).isEqualTo(new GraphQLSettings(8, 200));
             assertThat(context.getBean(RateLimitSettings.class))

@@ -12,10 +12,13 @@ import jakarta.validation.constraints.Positive;
  * @param settleSeconds    how long after its end a window may still change (the job's lateness plus
  *                         out-of-orderness, with a margin)
  * @param catalogTtlSeconds lifetime of a metric catalog answer
+ * @param localMegabytes   memory for each process's copies of the entries it reads (decoded, with their
+ *                         JSON renderings), counted as twice the entries' JSON size
  */
 @ConfigurationProperties("pulse.cache")
 public record CacheSettings(@Bindable(defaultValue = "86400") @Positive long closedTtlSeconds,
                             @Bindable(defaultValue = "30") @Positive long openTtlSeconds,
                             @Bindable(defaultValue = "90") @Positive long settleSeconds,
-                            @Bindable(defaultValue = "60") @Positive long catalogTtlSeconds) {
+                            @Bindable(defaultValue = "60") @Positive long catalogTtlSeconds,
+                            @Bindable(defaultValue = "64") @Positive long localMegabytes) {
 }

@@ -1,10 +1,10 @@
 package io.pulse.serving.cache;
 
-import io.lettuce.core.SetArgs;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.pulse.serving.query.MetricCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -36,7 +36,6 @@ public class CachedCatalog {
         Instant minute = since.truncatedTo(ChronoUnit.MINUTES);
         String key = namespace + ":catalog:" + tenant + ":" + minute.getEpochSecond() + ":" + topValues;
         return cache.get(meter, key, Argument.listOf(MetricCatalog.Metric.class),
-                () -> catalog.metrics(tenant, minute, topValues),
-                (redis, k, json) -> redis.set(k, json, SetArgs.Builder.ex(settings.catalogTtlSeconds())));
+                () -> catalog.metrics(tenant, minute, topValues), Duration.ofSeconds(settings.catalogTtlSeconds())).value();
     }
 }

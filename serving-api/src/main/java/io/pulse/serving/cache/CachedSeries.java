@@ -1,6 +1,5 @@
 package io.pulse.serving.cache;
 
-import io.lettuce.core.SetArgs;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
@@ -11,6 +10,7 @@ import io.pulse.serving.query.QueryEngine;
 import io.pulse.serving.query.SeriesQuery;
 import io.pulse.serving.query.SeriesResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -45,11 +45,16 @@ public class CachedSeries {
 
     /** Answers from the cache, or from the engine (storing the answer); a Redis outage only costs speed. */
     public SeriesResult series(String tenant, SeriesQuery query) {
+        return answer(tenant, query).value();
+    }
+
+    /** As {@link #series}, with the answer's JSON renderings (the REST versions' bodies) kept beside it. */
+    public Answer<SeriesResult> answer(String tenant, SeriesQuery query) {
         String key = namespace + ":cache:" + tenant + ":" + query.metric() + ":" + Digests.sha256(query.toString());
-        Instant asked = clock.instant();
+        Duration lifetime = Duration.ofSeconds(settled(query, clock.instant())
+                ? settings.closedTtlSeconds() : settings.openTtlSeconds());
         return cache.getGenerational(meter, keys.generation(tenant, query.metric()), key, Argument.of(SeriesResult.class),
-                () -> engine.series(tenant, query), (redis, k, json) -> redis.set(k, json,
-                        SetArgs.Builder.ex(settled(query, asked) ? settings.closedTtlSeconds() : settings.openTtlSeconds())));
+                () -> engine.series(tenant, query), lifetime);
     }
 
     /**

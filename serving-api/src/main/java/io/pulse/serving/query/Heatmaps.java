@@ -2,6 +2,7 @@ package io.pulse.serving.query;
 
 import io.pulse.contracts.rollup.Granularity;
 import io.pulse.contracts.rollup.RollupAggregate;
+import io.pulse.serving.cache.CachedSeries;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,9 +31,11 @@ public class Heatmaps {
     private static final java.time.Duration UNWRITTEN_HOURS = java.time.Duration.ofHours(2);
 
     private final QueryEngine engine;
+    private final CachedSeries cachedSeries;
 
-    public Heatmaps(QueryEngine engine) {
+    public Heatmaps(QueryEngine engine, CachedSeries cachedSeries) {
         this.engine = engine;
+        this.cachedSeries = cachedSeries;
     }
 
     public Correlation correlation(String tenant, List<String> metrics, Instant from, Instant to, Aggregate aggregate) {
@@ -42,7 +45,8 @@ public class Heatmaps {
         List<Map<Long, Double>> series = new ArrayList<>();
         String step = null;
         for (String metric : metrics) {
-            SeriesResult result = engine.series(tenant, new SeriesQuery(metric, from, to, null, aggregate,
+            // through the cache: each metric's series is the answer a series panel of it would get
+            SeriesResult result = cachedSeries.series(tenant, new SeriesQuery(metric, from, to, null, aggregate,
                     List.of(), List.of(), 1));
             step = result.step();
             Map<Long, Double> points = new HashMap<>();

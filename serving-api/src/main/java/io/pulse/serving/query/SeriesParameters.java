@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.QueryValue;
+import io.pulse.serving.cache.Answer;
 import io.pulse.serving.caller.Caller;
 import java.util.List;
 import java.util.function.Function;
@@ -24,9 +25,13 @@ public record SeriesParameters(@Nullable @QueryValue String from, @Nullable @Que
         return QueryParameters.series(metric, from, to, step, aggregate, groupBy, filter, limit);
     }
 
-    /** CSV when asked for (an export: the caller needs {@code exports:create} too), else {@code json}. */
-    public HttpResponse<?> respond(HttpRequest<?> request, Caller caller, Supplier<SeriesResult> result,
-                                   Function<SeriesResult, Object> json) {
-        return Csv.respond(request, caller, format, result, json, Csv::write);
+    /**
+     * CSV when asked for (an export: the caller needs {@code exports:create} too), else the JSON of the
+     * version's {@code shape} of the result, rendered once per cached answer ({@code view} names the shape).
+     */
+    public HttpResponse<?> respond(HttpRequest<?> request, Caller caller, Supplier<Answer<SeriesResult>> answer,
+                                   String view, Function<SeriesResult, ?> shape) {
+        return Csv.respond(request, caller, format, answer, found -> found.json(view, shape),
+                (found, out) -> Csv.write(found.value(), out));
     }
 }

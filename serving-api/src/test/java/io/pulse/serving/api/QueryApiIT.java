@@ -135,8 +135,12 @@ class QueryApiIT {
         assertThat(columns).extracting(c -> (Object) ((Map<?, ?>) c.get("group")).get("city"))
                 .containsExactly("Zürich, \"HQ\"\nfloor 2", "Oslo");
         assertThat(columns.get(1)).containsEntry("values", List.of(10.0, 10.0, 10.0));
-        assertThat(get("/v2/metrics/latency/series?" + RANGE, acme, String.class).getHeaders().get("Deprecation"))
-                .isNull();
+        HttpResponse<String> again = get("/v2/metrics/latency/series?" + RANGE, acme, String.class);
+        assertThat(again.getHeaders().get("Deprecation")).isNull();
+        // a repeated request is answered with the rendering the process holds: the same JSON document
+        assertThat(again.getContentType()).hasValueSatisfying(t -> assertThat(t.getName()).isEqualTo("application/json"));
+        assertThat(get("/v2/metrics/latency/series?" + RANGE, acme, String.class).body()).isEqualTo(again.body())
+                .startsWith("{\"metric\":\"latency\"");
     }
 
     private static final List<String> FORMULAS = List.of("=1+2", "@SUM(1+1)", "+1-2", "-2+3",

@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,19 +127,50 @@ class CachedSeriesIT {
             }
             return (long) computed.incrementAndGet();
         };
-        RedisCache.Store store = (redis, key, json) -> redis.set(key, json);
         String key = NAMESPACE + ":cache:acme:raced:test";
         RedisCache.Meter meter = redisCache.meter(TestServices.uniqueName("raced"));
-        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, Duration.ofHours(1)).value())
                 .isEqualTo(1);
-        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, Duration.ofHours(1)).value())
                 .as("computed again: the first answer was stored under the generation before the publication")
                 .isEqualTo(2);
-        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, store))
+        assertThat(redisCache.getGenerational(meter, generation, key, Argument.LONG, computeWhileAPublicationLands, Duration.ofHours(1)).value())
                 .as("no publication since the second, so it stands").isEqualTo(2);
         assertThat(meter.miss().count()).isEqualTo(2);
         assertThat(meter.hit().count()).isEqualTo(1);
         assertThat(meter.unavailable().count()).isZero();
+    }
+
+    @Test
+    void theProcessKeepsAnAnswerAndItsRenderingsNoLongerThanItsLifetime() {
+        RedisCache redisCache = context.getBean(RedisCache.class);
+        String generation = new RedisKeys(NAMESPACE).generation("acme", "held");
+        String key = NAMESPACE + ":cache:acme:held:test";
+        RedisCache.Meter meter = redisCache.meter(TestServices.uniqueName("held"));
+        AtomicInteger computed = new AtomicInteger();
+        AtomicInteger rendered = new AtomicInteger();
+        Supplier<Answer<Long>> lookup = () -> redisCache.getGenerational(meter, generation, key, Argument.LONG,
+                () -> (long) computed.incrementAndGet(), Duration.ofHours(1));
+        Function<Long, String> shape = value -> "v" + value + "#" + rendered.incrementAndGet();
+
+        Answer<Long> first = lookup.get();
+        assertThat(new String(first.json("view", shape))).isEqualTo("\"v1#1\"");
+        Answer<Long> second = lookup.get();
+        assertThat(second).as("held by the process").isSameAs(first);
+        assertThat(new String(second.json("view", shape))).as("rendered once").isEqualTo("\"v1#1\"");
+
+        CLOCK.set(CLOCK.instant().plus(Duration.ofMinutes(61)));
+        try {
+            Answer<Long> afterItsLifetime = lookup.get();
+            assertThat(afterItsLifetime).as("read from Redis again").isNotSameAs(first);
+            assertThat(afterItsLifetime.value()).isEqualTo(1);
+            assertThat(new String(afterItsLifetime.json("view", shape))).isEqualTo("\"v1#2\"");
+        } finally {
+            CLOCK.set(Instant.now());
+        }
+        assertThat(computed).hasValue(1);
+        assertThat(meter.miss().count()).isEqualTo(1);
+        assertThat(meter.hit().count()).isEqualTo(2);
     }
 
     @Test

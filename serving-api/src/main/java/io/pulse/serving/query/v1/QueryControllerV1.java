@@ -57,7 +57,7 @@ public class QueryControllerV1 {
             produces = {MediaType.APPLICATION_JSON, "text/csv"})
     public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
                                   @RequestBean SeriesParameters parameters) {
-        return parameters.respond(request, caller, () -> series.series(caller.tenant(), parameters.toQuery(metric)),
-                result -> result);
+        return parameters.respond(request, caller, () -> series.answer(caller.tenant(), parameters.toQuery(metric)),
+                "v1", result -> result);
     }
 }

@@ -85,8 +85,8 @@ public class QueryControllerV2 {
         @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
     public HttpResponse<?> series(HttpRequest<?> request, Caller caller, @PathVariable String metric,
                                   @RequestBean SeriesParameters parameters) {
-        return parameters.respond(request, caller, () -> series.series(caller.tenant(), parameters.toQuery(metric)),
-                QueryControllerV2::columnar);
+        return parameters.respond(request, caller, () -> series.answer(caller.tenant(), parameters.toQuery(metric)),
+                "v2", QueryControllerV2::columnar);
     }
 
     static ColumnarSeries columnar(SeriesResult result) {
