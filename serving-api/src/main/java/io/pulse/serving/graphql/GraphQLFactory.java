@@ -1,10 +1,14 @@
 package io.pulse.serving.graphql;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import graphql.GraphQL;
 import graphql.analysis.FieldComplexityCalculator;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.instrumentation.ChainedInstrumentation;
+import graphql.execution.preparsed.PreparsedDocumentEntry;
+import graphql.execution.preparsed.PreparsedDocumentProvider;
 import graphql.schema.DataFetcher;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.RuntimeWiring;
@@ -39,6 +43,8 @@ public class GraphQLFactory {
 
     /** Cost of a root field that runs a database query, against {@link GraphQLSettings#maxComplexity()}. */
     static final int QUERY_FIELD_COST = 10;
+    /** Parsed and validated documents kept (dashboards send the same few operations over and over). */
+    private static final int KEPT_DOCUMENTS = 1000;
     private static final Set<String> ROOT_TYPES = Set.of("Query", "Subscription");
 
     @Singleton
@@ -72,7 +78,19 @@ public class GraphQLFactory {
                         new MaxQueryDepthInstrumentation(settings.maxDepth()),
                         new MaxQueryComplexityInstrumentation(settings.maxComplexity(), cost))))
                 .defaultDataFetcherExceptionHandler(new GraphQLErrors())
+                .preparsedDocumentProvider(keptDocuments())
                 .build();
+    }
+
+    /**
+     * Parsing and validating an operation's text cost about as much as running it from the cache; the
+     * result depends on the text alone (the schema is fixed), so it is kept by text. The depth and
+     * complexity limits apply at execution, to kept documents too.
+     */
+    private static PreparsedDocumentProvider keptDocuments() {
+        Cache<String, PreparsedDocumentEntry> kept = Caffeine.newBuilder().maximumSize(KEPT_DOCUMENTS).build();
+        return (input, parseAndValidate) -> CompletableFuture.completedFuture(
+                kept.get(input.getQuery(), query -> parseAndValidate.apply(input)));
     }
 
     private static <T> DataFetcher<CompletableFuture<T>> offload(DataFetcher<T> fetcher, ExecutorService blocking) {
