@@ -112,7 +112,8 @@ emit({ event: 'ready', requests: requests.length });
 const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
   if (line.trim() === 'go') {
-    run().then(() => process.exit(0));
+    // stays until stdin closes, so the caller can read this process's CPU time after the report
+    run();
   }
 });
 input.on('close', () => process.exit(0));

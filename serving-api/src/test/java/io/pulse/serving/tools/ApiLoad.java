@@ -138,7 +138,7 @@ public final class ApiLoad {
             Requests mix = mix(s.viewers());
             System.out.printf("warming up: the mix and the static file at %.0f requests/s for %d s%n", s.rate(), s.warmup());
             phase.load((random, now, i) -> i % 10 == 0 ? staticFile.next(random, now, i) : mix.next(random, now, i),
-                    s.warmup(), null);
+                    s.warmup(), () -> { }, () -> { });
             if (s.phases().contains("static")) {
                 figures.set("staticFile", phase.measure("a bare GET of " + STATIC_FILE, staticFile));
             }
@@ -183,8 +183,8 @@ public final class ApiLoad {
             Map<String, Long> cpuAfter = new HashMap<>();
             Map<String, Long> cpuBefore = new HashMap<>();
             Map<String, ServerHistogram> before = ServerHistogram.scrape(settings.port());
-            JsonNode report = load(requests, settings.seconds(), new Runnable[] {
-                () -> cpuBefore.putAll(cpuTicks()), () -> cpuAfter.putAll(cpuTicks())});
+            JsonNode report = load(requests, settings.seconds(), () -> cpuBefore.putAll(cpuTicks()),
+                    () -> cpuAfter.putAll(cpuTicks()));
             Map<String, ServerHistogram> server = ServerHistogram.between(before, ServerHistogram.scrape(settings.port()));
 
             double seconds = report.get("seconds").asDouble();
@@ -221,10 +221,10 @@ public final class ApiLoad {
         }
 
         /**
-         * Runs the client over {@code requests} for {@code seconds}; {@code aroundRun} (or null), if given, runs
-         * its first action as the client starts sending and its second once every answer is in.
+         * Runs the client over {@code requests} for {@code seconds}, running {@code atStart} as the client starts
+         * sending and {@code atEnd} once every answer is in.
          */
-        JsonNode load(Requests requests, int seconds, Runnable[] aroundRun) throws Exception {
+        JsonNode load(Requests requests, int seconds, Runnable atStart, Runnable atEnd) throws Exception {
             Path schedule = Files.createTempFile("api-load-schedule", ".jsonl");
             try {
                 writeSchedule(schedule, requests, seconds);
@@ -235,15 +235,11 @@ public final class ApiLoad {
                     BufferedReader answers = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
                     Writer commands = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.UTF_8);
                     await(answers, "ready");
-                    if (aroundRun != null) {
-                        aroundRun[0].run();
-                    }
+                    atStart.run();
                     commands.write("go\n");
                     commands.flush();
                     JsonNode report = await(answers, "report");
-                    if (aroundRun != null) {
-                        aroundRun[1].run();
-                    }
+                    atEnd.run();
                     return report;
                 } finally {
                     client.destroy();
