@@ -1,5 +1,6 @@
 package io.pulse.serving.stream;
 
+import io.micrometer.core.instrument.Timer;
 import io.pulse.contracts.rollup.RollupAggregate;
 import io.pulse.contracts.rollup.RollupPublication;
 import io.pulse.serving.query.QueryEngine;
@@ -38,6 +39,9 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private Map<LiveChange.Point, StreamId> changed = new HashMap<>();
     private StreamId seen;
     private boolean flushScheduled;
+    /** When the first change of the batch waiting for its flush arrived (System.nanoTime). */
+    private long batchStartedNanos;
+    private final Timer deliveryDelay;
     /** Guards the last snapshot; held while one is read, so subscribers arriving together wait for one query. */
     private final Object snapshotLock = new Object();
     private Snapshot lastSnapshot;
@@ -46,8 +50,9 @@ final class LiveQuery implements Consumer<RollupPublication> {
     private record Snapshot(SeriesQuery query, StreamId tail, SeriesResult result) { }
 
     LiveQuery(String tenant, LiveSpec spec, QueryEngine engine, ScheduledExecutorService executor, long batchMillis,
-              StreamId seen) {
+              StreamId seen, Timer deliveryDelay) {
         this.seen = seen;
+        this.deliveryDelay = deliveryDelay;
         this.tenant = tenant;
         this.spec = spec;
         this.engine = engine;
@@ -155,6 +160,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         points.forEach((point, id) -> changed.merge(point, id, StreamId::max));
         if (!flushScheduled) {
             flushScheduled = true;
+            batchStartedNanos = System.nanoTime();
             executor.schedule(this::flush, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
@@ -165,10 +171,12 @@ final class LiveQuery implements Consumer<RollupPublication> {
 
     private void flush() {
         Map<LiveChange.Point, StreamId> points;
+        long batchStarted;
         synchronized (this) {
             points = changed;
             changed = new HashMap<>();
             flushScheduled = false;
+            batchStarted = batchStartedNanos;
         }
         LiveChanges changes;
         try {
@@ -187,6 +195,7 @@ final class LiveQuery implements Consumer<RollupPublication> {
         for (Subscriber subscriber : subscribers) {
             subscriber.deliver(cursor, changes);
         }
+        deliveryDelay.record(System.nanoTime() - batchStarted, TimeUnit.NANOSECONDS);
     }
 
     /** The current values of the given points, read and merged from the stored rows, in time order. */

@@ -6,6 +6,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.pulse.contracts.rollup.RedisKeys;
@@ -47,6 +49,7 @@ public class LiveStreams implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
     private final ScheduledExecutorService executor;
+    private final Timer deliveryDelay;
     private final Map<Key, Shared> queries = new HashMap<>();
     private final Map<String, AtomicInteger> perTenant = new ConcurrentHashMap<>();
 
@@ -65,7 +68,11 @@ public class LiveStreams implements AutoCloseable {
     }
 
     public LiveStreams(QueryEngine engine, Channels channels, StreamSettings settings, RedisClient client,
-                       @Value("${pulse.redis.namespace:pulse}") String namespace) {
+                       MeterRegistry registry, @Value("${pulse.redis.namespace:pulse}") String namespace) {
+        this.deliveryDelay = Timer.builder("pulse.stream.delivery.delay")
+                .description("From the first publication of a live query's batch to its delta handed to every"
+                        + " subscribed socket, the batching window included")
+                .publishPercentileHistogram().register(registry);
         this.engine = engine;
         this.channels = channels;
         this.settings = settings;
@@ -164,7 +171,7 @@ public class LiveStreams implements AutoCloseable {
         if (shared == null) {
             // publications from here on reach the query; older entries are covered by each subscriber's first frame
             LiveQuery query = new LiveQuery(key.tenant(), key.spec(), engine, executor, settings.batchMillis(),
-                    tail(keys.stream(key.tenant(), key.spec().metric())));
+                    tail(keys.stream(key.tenant(), key.spec().metric())), deliveryDelay);
             shared = new Shared(query, channels.listen(keys.channel(key.tenant(), key.spec().metric()), query));
             queries.put(key, shared);
         }

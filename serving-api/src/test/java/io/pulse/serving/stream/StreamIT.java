@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.websocket.WebSocketClient;
@@ -26,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,6 +153,25 @@ class StreamIT {
             publisher.publish(Granularity.TEN_SECONDS, "acme", "refunds", Map.of(), bucket(1), 1);
             String marker = publisher.publish(Granularity.TEN_SECONDS, "acme", "orders", Map.of(), bucket(2), 1);
             assertThat(client.next()).containsEntry("seq", 3).containsEntry("cursor", marker);
+        }
+    }
+
+    /** What SREs watch: each batch's delay from its first publication to its delta handed to the sockets. */
+    @Test
+    void theDelayFromAPublicationToItsDeltaIsMeasuredWithTheBatchingWindow() throws Exception {
+        Timer delay = first.getApplicationContext().getBean(MeterRegistry.class).get("pulse.stream.delivery.delay").timer();
+        rows.write(Granularity.TEN_SECONDS, "acme", "timed", Map.of(), bucket(0), new double[] {1}, 1);
+        try (StreamClient client = connect(acme)) {
+            client.send(subscribe("t", "timed"));
+            assertThat(client.next()).containsEntry("type", "snapshot");
+            long before = delay.count();
+            double secondsBefore = delay.totalTime(TimeUnit.SECONDS);
+            publisher.publish(Granularity.TEN_SECONDS, "acme", "timed", Map.of(), bucket(1), 5);
+            assertThat(client.next()).containsEntry("type", "delta");
+            // recorded once the last socket has its frame, which may be just after this one read it
+            await().atMost(Duration.ofSeconds(5)).until(() -> delay.count() > before);
+            assertThat(delay.totalTime(TimeUnit.SECONDS) - secondsBefore).as("the 20 ms batching window included")
+                    .isGreaterThanOrEqualTo(0.020 * (delay.count() - before));
         }
     }
 

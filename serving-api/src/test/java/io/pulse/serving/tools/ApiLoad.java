@@ -299,7 +299,7 @@ public final class ApiLoad {
     }
 
     /** count, p50, p95, p99, p999 and max of {@code values} (ms). */
-    private static ObjectNode percentiles(List<Double> values) {
+    static ObjectNode percentiles(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         ObjectNode node = JSON.createObjectNode();
@@ -316,30 +316,36 @@ public final class ApiLoad {
      * The server's {@code http_server_requests_seconds} histogram of one route, or summed over routes:
      * cumulative counts per bucket bound, from {@code /prometheus}.
      */
-    private record ServerHistogram(TreeMap<Double, Double> buckets, double sumSeconds) {
-        private static final Pattern LINE = Pattern.compile("^http_server_requests_seconds_(bucket|sum)\\{(.*)} (\\S+)$");
+    record ServerHistogram(TreeMap<Double, Double> buckets, double sumSeconds) {
         private static final Pattern URI_LABEL = Pattern.compile("uri=\"([^\"]*)\"");
         private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
-        /** Per route template, every route but the scrape itself. */
+        /** The server's request latency per route template, every route but the scrape itself. */
         static Map<String, ServerHistogram> scrape(int port) throws Exception {
+            return scrape(port, "http_server_requests_seconds");
+        }
+
+        /** The histogram {@code metric} (in seconds) of the server, per {@code uri} label where it has one, else as "all". */
+        static Map<String, ServerHistogram> scrape(int port, String metric) throws Exception {
+            Pattern lines = Pattern.compile("^" + metric + "_(bucket|sum)(?:\\{(.*)})? (\\S+)$"); // a sum without labels has no braces
             HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/prometheus")).build(), HttpResponse.BodyHandlers.ofLines());
             Map<String, ServerHistogram> routes = new TreeMap<>();
             for (String line : (Iterable<String>) response.body()::iterator) {
-                Matcher sample = LINE.matcher(line);
+                Matcher sample = lines.matcher(line);
                 Matcher uri = URI_LABEL.matcher(line);
-                if (!sample.matches() || !uri.find() || uri.group(1).equals("/prometheus")) {
+                String route = uri.find() ? uri.group(1) : "all";
+                if (!sample.matches() || route.equals("/prometheus")) {
                     continue;
                 }
-                ServerHistogram route = routes.computeIfAbsent(uri.group(1), u -> new ServerHistogram(new TreeMap<>(), 0));
+                ServerHistogram histogram = routes.computeIfAbsent(route, u -> new ServerHistogram(new TreeMap<>(), 0));
                 double value = Double.parseDouble(sample.group(3));
                 if (sample.group(1).equals("sum")) {
-                    routes.put(uri.group(1), new ServerHistogram(route.buckets(), route.sumSeconds() + value));
+                    routes.put(route, new ServerHistogram(histogram.buckets(), histogram.sumSeconds() + value));
                 } else {
                     Matcher le = LE.matcher(sample.group(2));
                     if (le.find()) {
-                        route.buckets().merge(le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY
+                        histogram.buckets().merge(le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY
                                 : Double.parseDouble(le.group(1)), value, Double::sum);
                     }
                 }
@@ -369,6 +375,13 @@ public final class ApiLoad {
 
         long count() {
             return buckets.isEmpty() ? 0 : Math.round(buckets.lastEntry().getValue());
+        }
+
+        /** The two histograms' counts together (two instances' of one metric). */
+        ServerHistogram plus(ServerHistogram other) {
+            TreeMap<Double, Double> sum = new TreeMap<>(buckets);
+            other.buckets().forEach((le, n) -> sum.merge(le, n, Double::sum));
+            return new ServerHistogram(sum, sumSeconds + other.sumSeconds());
         }
 
         /** Linear within the bucket that holds the quantile, as Prometheus' histogram_quantile does. */

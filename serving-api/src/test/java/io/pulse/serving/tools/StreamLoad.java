@@ -22,6 +22,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -176,9 +178,26 @@ public final class StreamLoad {
         }
     }
 
-    private interface Publisher {
-        long publish() throws Exception;
+    /** Every Pulse instance's delivery delay histogram, summed. */
+    private static Map<String, ApiLoad.ServerHistogram> deliveryDelay(List<String> urls) throws Exception {
+        Map<String, ApiLoad.ServerHistogram> all = new TreeMap<>();
+        for (String url : urls) {
+            ApiLoad.ServerHistogram.scrape(URI.create(url).getPort(), "pulse_stream_delivery_delay_seconds")
+                    .forEach((name, histogram) -> all.merge(name, histogram, ApiLoad.ServerHistogram::plus));
+        }
+        return all;
     }
+
+    private interface Publisher {
+        Published publish() throws Exception;
+    }
+
+    /**
+     * What a publisher did: its updates, and for each the time from its timestamp (its value) to its
+     * publication in Redis. For Pulse that includes storing the row, as the rollup job does before it
+     * publishes: the part of a delta's latency spent before any server sees it.
+     */
+    private record Published(long count, List<Double> stepMillis) { }
 
     /**
      * Opens the connections with the load clients (client process i targets {@code urls[i % n]}), publishes,
@@ -219,15 +238,27 @@ public final class StreamLoad {
                 client.send("reset");
                 client.await("reset");
             }
+            Map<String, ApiLoad.ServerHistogram> delayBefore = jvm ? deliveryDelay(urls) : Map.of();
             long serverCpuBefore = servers.stream().mapToLong(s -> ProcessStats.cpuTicks(s.pid())).sum();
             long started = System.nanoTime();
-            long published = publisher.publish();
+            Published publication = publisher.publish();
+            long published = publication.count();
             double publishSeconds = (System.nanoTime() - started) / 1e9;
             long serverCpu = servers.stream().mapToLong(s -> ProcessStats.cpuTicks(s.pid())).sum() - serverCpuBefore;
             Thread.sleep(DRAIN_SECONDS * 1000L); // a fixed drain window: what counts is what arrived within it
             ObjectNode figures = report(shape, target, clients, published, publishSeconds, openSeconds,
                     rssAfter - rssBefore, serverCpu / 100.0);
+            ObjectNode steps = ApiLoad.percentiles(publication.stepMillis());
+            figures.set("publisherTimestampToPublishedMs", steps);
+            System.out.printf("%s: publisher, update's timestamp to its publication in Redis: p50 %.1f / p95 %.1f / p99 %.1f"
+                    + " / max %.1f ms%n", target, steps.get("p50").asDouble(), steps.get("p95").asDouble(),
+                    steps.get("p99").asDouble(), steps.get("max").asDouble());
             if (jvm) {
+                ApiLoad.ServerHistogram delay = ApiLoad.ServerHistogram.between(delayBefore, deliveryDelay(urls)).get("all");
+                figures.set("serverDeliveryDelayMs", delay.figures());
+                System.out.printf("%s: server's own delay, first publication of a batch to its delta handed to the sockets"
+                        + " (its pulse_stream_delivery_delay histogram):%n", target);
+                delay.print("batches");
                 figures.put("serverHeapKiBPerConnectionAfterFullGc", round((heapAfter - heapBefore) / (double) shape.connections()));
                 System.out.printf("%s: server heap after a full GC %.1f KiB per connection%n", target,
                         (heapAfter - heapBefore) / (double) shape.connections());
@@ -326,8 +357,9 @@ public final class StreamLoad {
     }
 
     /** Calls {@code publication} at {@code rate} per second for {@code seconds}; returns how many it made. */
-    private static long paced(Shape shape, PublicationStep publication) throws Exception {
+    private static Published paced(Shape shape, PublicationStep publication) throws Exception {
         long count = 0;
+        List<Double> stepMillis = new ArrayList<>();
         long start = System.nanoTime();
         long intervalNanos = (long) (1e9 / shape.rate());
         while (System.nanoTime() - start < shape.seconds() * 1_000_000_000L) {
@@ -335,11 +367,13 @@ public final class StreamLoad {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait); // pacing the publication rate
             }
+            long began = System.nanoTime();
             publication.publish(count, "load-" + (count % shape.tenants()),
                     "s" + (count / shape.tenants() % shape.seriesPerTenant()));
+            stepMillis.add((System.nanoTime() - began) / 1e6);
             count++;
         }
-        return count;
+        return new Published(count, stepMillis);
     }
 
     private interface PublicationStep {
@@ -347,7 +381,7 @@ public final class StreamLoad {
     }
 
     /** The peer's publication: one PUBLISH of the update, as a Socket.IO application behind Redis would get it. */
-    private static long publishToSocketIo(String prefix, Shape shape) throws Exception {
+    private static Published publishToSocketIo(String prefix, Shape shape) throws Exception {
         RedisClient redis = RedisClient.create(redisUri());
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
             return paced(shape, (count, tenant, series) -> connection.sync().publish(prefix + ":" + tenant,
@@ -359,7 +393,7 @@ public final class StreamLoad {
     }
 
     /** Pulse's publication, as the rollup job makes it: the row upsert, then the publication script. */
-    private static long publishToPulse(String jdbcUrl, String namespace, Shape shape) throws Exception {
+    private static Published publishToPulse(String jdbcUrl, String namespace, Shape shape) throws Exception {
         RedisKeys keys = new RedisKeys(namespace);
         RedisClient redis = RedisClient.create(redisUri());
         AtomicLong version = new AtomicLong(System.currentTimeMillis() * 1000);
